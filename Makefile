@@ -1,0 +1,116 @@
+# ringos: one entry point for building, booting, testing and benchmarking.
+#   make             build/ringos.elf and build/ringos.iso
+#   make run         boot the ISO in QEMU (-device igb, user networking, serial here)
+#   make run-kernel  boot the ELF with -kernel
+#   make test        host unit tests, then integration tests in QEMU
+#   make bench       boot-time benchmark (README figures)
+#   make deps        install missing dependencies (root) or print the command
+VERSION   := 0.1.0
+BUILD     := build
+CC        := gcc
+PYTHON    := /usr/bin/python3
+QEMU      := qemu-system-x86_64
+QEMU_EXTRA ?=
+CMDLINE   ?=
+
+.DEFAULT_GOAL := all
+.PHONY: all iso run run-kernel test unit integration bench deps clean
+
+# Dependencies: checked on every entry point, installed only when missing.
+deps:
+	@sh tools/deps.sh
+
+include libc/newlib.mk
+
+# ---- kernel image -----------------------------------------------------------
+KSRC_C := $(sort $(shell find kernel drivers net libc apps -name '*.c'))
+KSRC_S := $(sort $(wildcard boot/*.S kernel/*.S))
+KOBJ   := $(patsubst %,$(BUILD)/k/%.o,$(KSRC_C) $(KSRC_S))
+GCC_INC := $(shell $(CC) -print-file-name=include)
+LIBGCC  := $(shell $(CC) -print-libgcc-file-name)
+
+# Freestanding, no red zone (interrupts push on the current stack), frame pointers
+# kept for the panic backtrace; SSE stays on because newlib uses it.
+KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-pic -fno-pie \
+	-mno-red-zone -mcmodel=small -fno-stack-protector -fno-omit-frame-pointer \
+	-fno-strict-aliasing -fno-common -nostdinc -isystem $(NEWLIB_INC) -isystem $(GCC_INC) \
+	-I. -DRINGOS_VERSION='"$(VERSION)"' -MMD -MP
+KLDFLAGS := -nostdlib -static -no-pie -Wl,-n -Wl,--build-id=none -Wl,-T,linker.ld \
+	-Wl,-z,max-page-size=0x1000 -Wl,--no-warn-rwx-segments
+
+$(BUILD)/k/%.c.o: %.c | deps $(NEWLIB_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/k/%.S.o: %.S | deps $(NEWLIB_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -D__ASSEMBLY__ -c $< -o $@
+
+$(BUILD)/ringos.elf: $(KOBJ) linker.ld $(NEWLIB_STAMP)
+	$(CC) $(KLDFLAGS) -o $@ $(KOBJ) $(NEWLIB_LIBS) $(LIBGCC)
+
+# The bootable copy carries no debug info: image size is a headline figure.
+$(BUILD)/iso/boot/ringos.elf: $(BUILD)/ringos.elf
+	@mkdir -p $(dir $@)
+	objcopy --strip-debug $< $@
+
+$(BUILD)/iso/boot/grub/grub.cfg: boot/grub.cfg
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+$(BUILD)/ringos.iso: $(BUILD)/iso/boot/ringos.elf $(BUILD)/iso/boot/grub/grub.cfg
+	grub-mkrescue -o $@ $(BUILD)/iso 2>$(BUILD)/grub-mkrescue.log || \
+		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
+
+all: $(BUILD)/ringos.elf $(BUILD)/ringos.iso
+iso: $(BUILD)/ringos.iso
+
+-include $(KOBJ:.o=.d)
+
+# ---- running ----------------------------------------------------------------
+HOSTFWD := hostfwd=tcp::7007-:7,hostfwd=tcp::7009-:9,hostfwd=tcp::7019-:19,hostfwd=udp::7007-:7
+QEMU_BASE := $(QEMU) -M q35 -m 256M -nographic -no-reboot \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+	-netdev user,id=n0,$(HOSTFWD) -device igb,netdev=n0 $(QEMU_EXTRA)
+
+run: all
+	@echo "ringos: host ports 7007->7 (tcp+udp echo), 7009->9 (discard), 7019->19 (source); Ctrl-a x quits"
+	$(QEMU_BASE) -cdrom $(BUILD)/ringos.iso -boot d
+
+run-kernel: all
+	@echo "ringos: host ports 7007->7 (tcp+udp echo), 7009->9 (discard), 7019->19 (source); Ctrl-a x quits"
+	$(QEMU_BASE) -kernel $(BUILD)/ringos.elf -append "$(CMDLINE)"
+
+# ---- tests ------------------------------------------------------------------
+# Each test/unit/NAME.mk adds NAME to UNIT_TESTS and lists NAME_SRCS.
+UNIT_TESTS :=
+include $(sort $(wildcard test/unit/*.mk))
+UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -DRINGOS_HOST -I. -Itest/unit \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+UNIT_BINS := $(addprefix $(BUILD)/unit/,$(UNIT_TESTS))
+
+define unit_rule
+$(BUILD)/unit/$(1): $$($(1)_SRCS) $$(wildcard kernel/*.h test/unit/*.h) | deps
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(UNIT_CFLAGS) -o $$@ $$($(1)_SRCS) -lcmocka
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
+
+unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; timeout 120 $$t; done
+
+integration: all
+	timeout 1500 $(PYTHON) -m pytest -v -p no:cacheprovider test/integration
+
+test: unit integration
+
+$(BUILD)/bench/empty.elf: test/bench/empty.S
+	@mkdir -p $(dir $@)
+	as --32 -o $(BUILD)/bench/empty.o $<
+	ld -m elf_i386 -Ttext=0x100000 -e _start -o $@ $(BUILD)/bench/empty.o
+
+bench: all $(BUILD)/bench/empty.elf
+	$(PYTHON) test/bench/boot.py
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,21 @@
+/* The system console: a serial line (COM1). Output is buffered and drained by the
+ * UART's transmit interrupt once interrupts run; before that, and in a panic, it is
+ * written synchronously. Input arrives by interrupt into a ring buffer. */
+#ifndef RINGOS_CONSOLE_H
+#define RINGOS_CONSOLE_H
+
+#include "kernel/compiler.h"
+
+void console_init(void);
+/* Applies the `console=` option once the command line is parsed. */
+void console_configure(void);
+/* Switches to interrupt-driven transmit and receive once the IOAPIC is up. */
+void console_enable_irq(void);
+void console_write(const char *s, size_t len);
+/* Synchronous output for the panic path: bypasses and then flushes the buffer. */
+void console_write_sync(const char *s, size_t len);
+void console_flush(void);
+/* Copies up to len received bytes; never blocks. Returns the count. */
+size_t console_read(char *buf, size_t len);
+
+#endif

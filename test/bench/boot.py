@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""Boot-time benchmark: median of N boots, QEMU start -> READY on the serial line,
+for -kernel and for the ISO, beside the floor (QEMU starting and exiting an empty
+guest) measured in the same run, plus the guest's own boot_us. Prints a Markdown
+table (the README's) and writes it to build/bench/boot.md."""
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+TIMEOUT = 60
+COMMON = ["qemu-system-x86_64", "-M", "q35", "-m", "256M", "-display", "none",
+          "-no-reboot", "-serial", "stdio", "-monitor", "none",
+          "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+          "-netdev", "user,id=n0", "-device", "igb,netdev=n0"]
+READY = re.compile(rb"^READY .*boot_us=(\d+)\r?\n", re.M)
+
+
+def time_to_ready(extra):
+    t0 = time.monotonic()
+    p = subprocess.Popen(COMMON + extra, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                         stderr=subprocess.STDOUT)
+    buf = b""
+    try:
+        while time.monotonic() - t0 < TIMEOUT:
+            chunk = p.stdout.read1(4096)
+            if not chunk:
+                break
+            buf += chunk
+            m = READY.search(buf)
+            if m:
+                return time.monotonic() - t0, int(m.group(1))
+        raise RuntimeError("no READY line:\n" + buf.decode(errors="replace"))
+    finally:
+        p.kill()
+        p.wait()
+
+
+def time_to_exit(extra):
+    t0 = time.monotonic()
+    subprocess.run(COMMON + extra, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   stdin=subprocess.DEVNULL, timeout=TIMEOUT)
+    return time.monotonic() - t0
+
+
+def main():
+    empty = ROOT / "build" / "bench" / "empty.elf"
+    floor = [time_to_exit(["-kernel", str(empty)]) for _ in range(RUNS)]
+    kern = [time_to_ready(["-kernel", str(ROOT / "build" / "ringos.elf")]) for _ in range(RUNS)]
+    iso = [time_to_ready(["-cdrom", str(ROOT / "build" / "ringos.iso"), "-boot", "d"])
+           for _ in range(RUNS)]
+    med = statistics.median
+    f = med(floor)
+    k = med(t for t, _ in kern)
+    i = med(t for t, _ in iso)
+    rows = [
+        "| figure (median of %d, QEMU TCG q35 -device igb) | seconds | over floor |" % RUNS,
+        "|---|---|---|",
+        "| floor: QEMU start -> exit, empty guest | %.3f | - |" % f,
+        "| QEMU start -> READY, -kernel | %.3f | +%.3f |" % (k, k - f),
+        "| QEMU start -> READY, ISO (GRUB) | %.3f | +%.3f |" % (i, i - f),
+        "| guest boot_us (first instruction -> READY), -kernel | %.4f | - |"
+        % (med(u for _, u in kern) / 1e6),
+        "| guest boot_us, ISO | %.4f | - |" % (med(u for _, u in iso) / 1e6),
+        "",
+        "image: build/ringos.elf %d bytes stripped" % os.path.getsize(
+            ROOT / "build" / "iso" / "boot" / "ringos.elf"),
+    ]
+    table = "\n".join(rows)
+    print(table)
+    out = ROOT / "build" / "bench" / "boot.md"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(table + "\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
