@@ -45,6 +45,8 @@ static void strip_image_name(void)
 		sp = c + strlen(c);
 	if (memchr(c, '=', (size_t)(sp - c)) || sp == c)
 		return;
+	while (*sp == ' ')
+		sp++;
 	memmove(boot_info.cmdline, sp, strlen(sp) + 1);
 }
 

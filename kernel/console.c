@@ -81,6 +81,32 @@ static void put_raw_sync(char c)
 		console_tx_stalls++;
 }
 
+/* Once THR is empty the whole FIFO is free: one status read per 16 bytes
+ * instead of one per byte (each is a VM exit under emulation). */
+static void write_sync_fifo(const char *s, size_t len)
+{
+	size_t i = 0;
+	bool cr_done = false;
+
+	while (i < len) {
+		if (!uart_putc_sync(&com1, s[i] == '\n' && !cr_done ? '\r' : s[i])) {
+			console_tx_stalls++;
+			return;
+		}
+		for (int room = UART_FIFO_LEN - 1;; room--) {
+			if (s[i] == '\n' && !cr_done) {
+				cr_done = true;
+			} else {
+				cr_done = false;
+				i++;
+			}
+			if (room == 0 || i == len)
+				break;
+			uart_tx_byte(&com1, s[i] == '\n' && !cr_done ? '\r' : (uint8_t)s[i]);
+		}
+	}
+}
+
 /* Moves ring bytes into the UART FIFO; called with interrupts off. */
 static void tx_drain_fifo(void)
 {
@@ -120,11 +146,7 @@ void console_write(const char *s, size_t len)
 	if (!com1.present)
 		return;
 	if (!irq_mode) {
-		for (size_t i = 0; i < len; i++) {
-			if (s[i] == '\n')
-				put_raw_sync('\r');
-			put_raw_sync(s[i]);
-		}
+		write_sync_fifo(s, len);
 		return;
 	}
 	flags = local_irq_save();

@@ -1,11 +1,11 @@
 /* PCI configuration access, enumeration and the device list.
  *
- * Config cycles are expensive under QEMU TCG (each one leaves the guest), so
- * enumeration only visits buses a bridge points at, reads the header in whole
- * dwords and touches a function's BARs once. */
+ * Every config cycle is a trip through QEMU's device model, and a change of
+ * decode or BAR placement rebuilds its address map, so enumeration only
+ * visits buses a bridge points at, reads the header in whole dwords and
+ * switches decode off only where sizing needs it. */
 #include <stdarg.h>
 #include <stdio.h>
-#include <string.h>
 #include "kernel/pci.h"
 #include "kernel/acpi.h"
 #include "kernel/io.h"
@@ -100,10 +100,10 @@ static uint32_t conf1_address(const struct pci_dev *d, uint16_t off)
 
 static bool cfg_offset_ok(const struct pci_dev *d, uint16_t off, unsigned width)
 {
+	bool reachable = ecam_count || (conf1_ok && d->segment == 0);
 	unsigned limit = ecam_count ? ECAM_CFG_SPACE : PCI_CFG_SPACE;
 
-	if ((off & (width - 1)) || off + width > limit || (!ecam_count && !conf1_ok) ||
-	    (!ecam_count && d->segment != 0)) {
+	if (!reachable || (off & (width - 1)) || off + width > limit) {
 		pci_counters.bad_access++;
 		return false;
 	}
@@ -392,13 +392,14 @@ static bool probe_function(struct pci_dev *d, bool *multi)
 		d->secondary_bus = (uint8_t)(buses >> 8);
 		d->subordinate_bus = (uint8_t)(buses >> 16);
 		size_bars(d, (uint16_t)cmd_status, PCI_BAR_COUNT_BRIDGE);
+	} else {
+		/* CardBus and unknown layouts put other registers at these offsets. */
+		return true;
 	}
-	if (d->header_type != PCI_HEADER_CARDBUS) {
-		irq = cfg_read(d, PCI_INTERRUPT_LINE, 4);
-		d->irq_line = (uint8_t)irq;
-		d->irq_pin = (uint8_t)(irq >> 8);
-		parse_caps(d, (uint16_t)(cmd_status >> 16));
-	}
+	irq = cfg_read(d, PCI_INTERRUPT_LINE, 4);
+	d->irq_line = (uint8_t)irq;
+	d->irq_pin = (uint8_t)(irq >> 8);
+	parse_caps(d, (uint16_t)(cmd_status >> 16));
 	return true;
 }
 
