@@ -22,10 +22,7 @@ static uint64_t rng_state;
 
 static uint64_t rng(void)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
+	return test_rng(&rng_state);
 }
 
 static int init_arena(uint64_t start_off, uint64_t end_off)

@@ -31,10 +31,7 @@ static uint64_t rng;
 
 static uint64_t rnd(void)
 {
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return rng * 0x2545F4914F6CDD1DULL;
+	return test_rng(&rng);
 }
 
 /* Log-uniform below 2^max_bits, so every level of the wheel gets traffic. */
