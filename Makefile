@@ -111,6 +111,7 @@ $(BUILD)/bench/empty.elf: test/bench/empty.S
 
 bench: all $(BUILD)/bench/empty.elf
 	$(PYTHON) test/bench/boot.py
+	$(PYTHON) test/bench/l2blast.py
 
 clean:
 	rm -rf $(BUILD)

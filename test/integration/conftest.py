@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ringos_qemu import ROOT, Ringos  # noqa: E402
+from ringos_qemu import ROOT, L2Peer, Ringos  # noqa: E402
 
 ARTIFACTS = ROOT / "build" / "integration"
 
@@ -41,3 +41,10 @@ def boot(request, tmp_path):
                 if (vm.workdir / f).exists():
                     shutil.copy(vm.workdir / f, dest / f)
             print(f"\n--- serial log ({vm.workdir.name}), saved in {dest} ---\n{vm.text}")
+
+
+@pytest.fixture
+def l2peer(tmp_path):
+    peer = L2Peer(tmp_path / "peer")
+    yield peer
+    peer.close()

@@ -1,0 +1,21 @@
+/* The one application this image runs, chosen with `app=`. */
+#ifndef RINGOS_APP_H
+#define RINGOS_APP_H
+
+#include "net/netdevice.h"
+
+struct app {
+	const char *name;
+	/* Before READY: attach to the device (rx_handler, sockets). */
+	int (*init)(struct net_device *dev);
+	/* After READY, in process context; returns when the app is done (or never). */
+	void (*run)(struct net_device *dev);
+};
+
+extern const struct app app_l2reflect;
+extern const struct app app_l2blast;
+
+/* The app chosen on the command line; NULL for none. */
+const struct app *app_selected(void);
+
+#endif

@@ -1,0 +1,370 @@
+/* igb counters and shell views: `ethtool [ethN]`, `ethtool -S [ethN]`,
+ * `igb regs [ethN]`, and the netdev totals behind `ip -s link`.
+ *
+ * Counter names are Linux's `ethtool -S` names for igb where one exists;
+ * hardware traffic counters keep their register names (gprc, gorc, ...)
+ * because rx_packets and friends here are the driver's own totals. Reading a
+ * statistics register clears it, so every view folds them into the 64-bit
+ * totals (igb_update_stats) first and never reads one raw. */
+#include <stdio.h>
+#include <string.h>
+#include "drivers/igb/igb.h"
+#include "kernel/pci.h"
+#include "kernel/printk.h"
+#include "kernel/shell.h"
+#include "kernel/softirq.h"
+
+#define IGB_IVAR_REGS 8
+
+static struct igb_adapter *igb_find(const char *name)
+{
+	for (unsigned int i = 0; i < igb_adapter_count; i++)
+		if (!name || strncmp(igb_adapters[i]->netdev.name, name, IFNAMSIZ) == 0)
+			return igb_adapters[i];
+	return NULL;
+}
+
+/* ---- netdev totals ---- */
+
+/* Bottom halves off: the rings' counters move in the NET_RX softirq, and a
+ * consistent snapshot costs nothing here. */
+void igb_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *st)
+{
+	struct igb_adapter *adapter = netdev_to_adapter(dev);
+	const struct igb_hw_stats *hs = &adapter->stats;
+
+	memset(st, 0, sizeof(*st));
+	local_bh_disable();
+	for (unsigned int q = 0; q < adapter->num_queues; q++) {
+		const struct igb_ring_stats *tx = &adapter->tx_ring[q].stats;
+		const struct igb_ring_stats *rx = &adapter->rx_ring[q].stats;
+
+		st->tx_packets += tx->packets;
+		st->tx_bytes += tx->bytes;
+		st->tx_dropped += tx->tx_dropped;
+		st->rx_packets += rx->packets;
+		st->rx_bytes += rx->bytes;
+		st->rx_dropped += rx->rx_dropped;
+		st->rx_fifo_errors += hs->rqdpc[q];
+	}
+	local_bh_enable();
+
+	/* Receive errors as the MAC counted them (frames it dropped or flagged),
+	 * so nothing is counted twice by the rings too. */
+	st->rx_crc_errors = hs->crcerrs;
+	st->rx_frame_errors = hs->algnerrc;
+	st->rx_length_errors = hs->ruc + hs->roc;
+	st->rx_missed_errors = hs->mpc;
+	st->rx_over_errors = hs->rnbc;
+	st->rx_errors = hs->crcerrs + hs->algnerrc + hs->rxerrc + hs->ruc + hs->roc;
+	st->multicast = hs->mprc;
+	st->tx_timeout_errors = adapter->tx_timeout_count;
+	st->tx_errors = adapter->tx_timeout_count;
+	st->rx_nohandler = dev->rx_nohandler;
+}
+
+/* ---- ethtool ---- */
+
+static void put_stat(const char *name, uint64_t v)
+{
+	kprintf("     %s: %llu\n", name, (unsigned long long)v);
+}
+
+static void put_stat_n(const char *fmt, unsigned int n, uint64_t v)
+{
+	char name[40];
+
+	snprintf(name, sizeof(name), fmt, n);
+	put_stat(name, v);
+}
+
+static void igb_print_stats(struct igb_adapter *adapter)
+{
+	struct net_device *dev = &adapter->netdev;
+	const struct igb_hw_stats *hs = &adapter->stats;
+	struct rtnl_link_stats64 st;
+	uint64_t csum_err = 0;
+
+	igb_update_stats(adapter);
+	igb_get_stats64(dev, &st);
+	for (unsigned int q = 0; q < adapter->num_queues; q++)
+		csum_err += adapter->rx_ring[q].stats.csum_err;
+
+	kprintf("NIC statistics:\n");
+	/* netdev totals */
+	put_stat("rx_packets", st.rx_packets);
+	put_stat("tx_packets", st.tx_packets);
+	put_stat("rx_bytes", st.rx_bytes);
+	put_stat("tx_bytes", st.tx_bytes);
+	put_stat("rx_errors", st.rx_errors);
+	put_stat("tx_errors", st.tx_errors);
+	put_stat("rx_dropped", st.rx_dropped);
+	put_stat("tx_dropped", st.tx_dropped);
+	put_stat("multicast", st.multicast);
+	put_stat("collisions", st.collisions);
+	put_stat("rx_length_errors", st.rx_length_errors);
+	put_stat("rx_over_errors", st.rx_over_errors);
+	put_stat("rx_frame_errors", st.rx_frame_errors);
+	put_stat("rx_fifo_errors", st.rx_fifo_errors);
+	put_stat("rx_nohandler", st.rx_nohandler);
+	put_stat("rx_csum_errors", csum_err);
+	put_stat("tx_timeout_count", adapter->tx_timeout_count);
+
+	/* hardware, Linux names */
+	put_stat("rx_crc_errors", hs->crcerrs);
+	put_stat("rx_missed_errors", hs->mpc);
+	put_stat("rx_no_buffer_count", hs->rnbc);
+	put_stat("rx_short_length_errors", hs->ruc);
+	put_stat("rx_long_length_errors", hs->roc);
+	put_stat("rx_align_errors", hs->algnerrc);
+	put_stat("tx_tcp_seg_good", hs->tsctc);
+	/* hardware, register names */
+	put_stat("rxerrc", hs->rxerrc);
+	put_stat("rfc", hs->rfc);
+	put_stat("rjc", hs->rjc);
+	put_stat("gprc", hs->gprc);
+	put_stat("gptc", hs->gptc);
+	put_stat("gorc", hs->gorc);
+	put_stat("gotc", hs->gotc);
+	put_stat("bprc", hs->bprc);
+	put_stat("bptc", hs->bptc);
+	put_stat("mprc", hs->mprc);
+	put_stat("mptc", hs->mptc);
+	put_stat("tpr", hs->tpr);
+	put_stat("tpt", hs->tpt);
+	put_stat("tor", hs->tor);
+	put_stat("tot", hs->tot);
+
+	/* link, interrupts, hardware handshakes (the last three: all ports) */
+	put_stat("link_changes", adapter->link_changes);
+	put_stat("other_irqs", adapter->other_irqs);
+	put_stat("intx_irqs", adapter->intx_irqs);
+	put_stat("spurious_irqs", adapter->spurious_irqs);
+	put_stat("hw_reg_timeouts", igb_hw_errors.reg_timeouts);
+	put_stat("hw_phy_errors", igb_hw_errors.phy_errors);
+	put_stat("hw_nvm_errors", igb_hw_errors.nvm_errors);
+	for (unsigned int v = 0; v < adapter->num_q_vectors; v++) {
+		const struct igb_q_vector *qv = &adapter->q_vector[v];
+
+		put_stat_n("q_vector_%u_irqs", v, qv->irqs);
+		put_stat_n("q_vector_%u_polls", v, qv->napi.polls);
+		put_stat_n("q_vector_%u_completes", v, qv->napi.completes);
+	}
+
+	/* per queue */
+	for (unsigned int q = 0; q < adapter->num_queues; q++) {
+		const struct igb_ring_stats *tx = &adapter->tx_ring[q].stats;
+		const struct netdev_queue *txq = &dev->tx_queue[q];
+
+		put_stat_n("tx_queue_%u_packets", q, tx->packets);
+		put_stat_n("tx_queue_%u_bytes", q, tx->bytes);
+		put_stat_n("tx_queue_%u_restart", q, tx->restart_queue);
+		put_stat_n("tx_queue_%u_busy", q, tx->tx_busy);
+		put_stat_n("tx_queue_%u_dropped", q, tx->tx_dropped);
+		put_stat_n("tx_queue_%u_hang", q, tx->tx_hang);
+		put_stat_n("tx_queue_%u_tso", q, tx->tso);
+		put_stat_n("tx_queue_%u_csum", q, tx->csum_offload);
+		put_stat_n("tx_queue_%u_stops", q, txq->stops);
+		put_stat_n("tx_queue_%u_wakes", q, txq->wakes);
+	}
+	for (unsigned int q = 0; q < adapter->num_queues; q++) {
+		const struct igb_ring_stats *rx = &adapter->rx_ring[q].stats;
+
+		put_stat_n("rx_queue_%u_packets", q, rx->packets);
+		put_stat_n("rx_queue_%u_bytes", q, rx->bytes);
+		put_stat_n("rx_queue_%u_drops", q, rx->rx_dropped);
+		put_stat_n("rx_queue_%u_hw_drops", q, hs->rqdpc[q]);
+		put_stat_n("rx_queue_%u_alloc_failed", q, rx->alloc_failed);
+		put_stat_n("rx_queue_%u_csum_err", q, rx->csum_err);
+		put_stat_n("rx_queue_%u_csum_good", q, rx->csum_good);
+		put_stat_n("rx_queue_%u_non_eop", q, rx->non_eop_descs);
+		put_stat_n("rx_queue_%u_errors", q, rx->rx_errors);
+		put_stat_n("rx_queue_%u_runt", q, rx->runt);
+		put_stat_n("rx_queue_%u_oversize", q, rx->oversize);
+	}
+}
+
+static void igb_print_settings(struct igb_adapter *adapter)
+{
+	struct net_device *dev = &adapter->netdev;
+	const struct pci_dev *pdev = adapter->pdev;
+	const uint8_t *a = dev->dev_addr;
+	uint16_t bmcr;
+	unsigned int vectors;
+
+	igb_check_link(adapter);
+	kprintf("Settings for %s:\n", dev->name);
+	if (adapter->link_up) {
+		kprintf("\tSpeed: %uMb/s\n", adapter->link_speed);
+		kprintf("\tDuplex: %s\n", adapter->full_duplex ? "Full" : "Half");
+	} else {
+		kprintf("\tSpeed: Unknown!\n");
+		kprintf("\tDuplex: Unknown! (255)\n");
+	}
+	if (igb_phy_read(&adapter->hw, PHY_BMCR, &bmcr) == 0)
+		kprintf("\tAuto-negotiation: %s\n", bmcr & BMCR_ANENABLE ? "on" : "off");
+	kprintf("\tLink detected: %s\n", adapter->link_up ? "yes" : "no");
+
+	vectors = adapter->irq_mode == IGB_IRQ_MSIX ? adapter->num_q_vectors + 1 : 1;
+	kprintf("driver: igb\n");
+	kprintf("part: %s (8086:%04x rev %02x)\n",
+		igb_part_names[adapter->hw.mac_type],
+		adapter->hw.device_id, pdev->revision);
+	kprintf("bus-info: %04x:%02x:%02x.%u\n", pdev->segment, pdev->bus, pdev->dev, pdev->fn);
+	kprintf("mac: %02x:%02x:%02x:%02x:%02x:%02x\n", a[0], a[1], a[2], a[3], a[4], a[5]);
+	kprintf("irq mode: %s, %u vector%s\n", igb_irq_modes[adapter->irq_mode], vectors,
+		vectors == 1 ? "" : "s");
+	kprintf("queues: %u\n", adapter->num_queues);
+	kprintf("itr: %u us\n", adapter->itr_us);
+	kprintf("mtu: %u\n", dev->mtu);
+	kprintf("features:%s%s%s%s%s\n",
+		dev->features & NETIF_F_SG ? " sg" : "",
+		dev->features & NETIF_F_IP_CSUM ? " tx-checksum-ipv4" : "",
+		dev->features & NETIF_F_TSO ? " tso" : "",
+		dev->features & NETIF_F_RXCSUM ? " rx-checksum" : "",
+		dev->features & NETIF_F_RXHASH ? " rxhash" : "");
+}
+
+#define ETHTOOL_USAGE "usage: ethtool [-S] [ethN]\n"
+
+static int cmd_ethtool(int argc, char **argv)
+{
+	bool stats = argc > 1 && strcmp(argv[1], "-S") == 0;
+	int first = stats ? 2 : 1;
+	struct igb_adapter *adapter;
+
+	if (argc > first + 1 || (argc > 1 && argv[1][0] == '-' && !stats)) {
+		kprintf(ETHTOOL_USAGE);
+		return 1;
+	}
+	adapter = igb_find(argc > first ? argv[first] : NULL);
+	if (!adapter) {
+		kprintf("ethtool: no igb device %s\n", argc > first ? argv[first] : "at all");
+		return 1;
+	}
+	if (stats)
+		igb_print_stats(adapter);
+	else
+		igb_print_settings(adapter);
+	return 0;
+}
+SHELL_COMMAND("ethtool", "ethtool [-S] [ethN]: igb link settings, or every counter", cmd_ethtool);
+
+/* ---- register dump ---- */
+
+struct igb_reg_name {
+	const char *name;
+	uint32_t reg;
+};
+
+static void dump_regs(const struct igb_hw *hw, const struct igb_reg_name *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		kprintf("  %-10s 0x%05x  0x%08x\n", r[i].name, r[i].reg, igb_rd32(hw, r[i].reg));
+}
+
+static void igb_dump_regs(struct igb_adapter *adapter)
+{
+	static const struct igb_reg_name general[] = {
+		{ "CTRL", IGB_CTRL }, { "STATUS", IGB_STATUS }, { "EEC", IGB_EEC },
+		{ "CTRL_EXT", IGB_CTRL_EXT }, { "MDIC", IGB_MDIC }, { "EEMNGCTL", IGB_EEMNGCTL },
+		{ "VET", IGB_VET },
+	};
+	static const struct igb_reg_name interrupt[] = {
+		{ "IMS", IGB_IMS }, { "IAM", IGB_IAM }, { "GPIE", IGB_GPIE },
+		{ "EIMS", IGB_EIMS }, { "EIAC", IGB_EIAC }, { "EIAM", IGB_EIAM },
+		{ "IVAR_MISC", IGB_IVAR_MISC },
+	};
+	static const struct igb_reg_name receive[] = {
+		{ "RCTL", IGB_RCTL }, { "RXCSUM", IGB_RXCSUM }, { "RLPML", IGB_RLPML },
+		{ "RFCTL", IGB_RFCTL }, { "MRQC", IGB_MRQC }, { "RXPBS", IGB_RXPBS },
+		{ "RAL0", IGB_RAL(0) }, { "RAH0", IGB_RAH(0) },
+	};
+	static const struct igb_reg_name transmit[] = {
+		{ "TCTL", IGB_TCTL }, { "TIPG", IGB_TIPG }, { "TXPBS", IGB_TXPBS },
+	};
+	static const struct igb_reg_name phy[] = {
+		{ "BMCR", PHY_BMCR }, { "BMSR", PHY_BMSR }, { "PHYID1", PHY_ID1 }, { "PHYID2", PHY_ID2 },
+	};
+	struct igb_hw *hw = &adapter->hw;
+	const struct pci_dev *pdev = adapter->pdev;
+	const struct igb_hw_stats *s = &adapter->stats;
+	unsigned int vectors = adapter->irq_mode == IGB_IRQ_MSIX ? adapter->num_q_vectors + 1 : 1;
+
+	kprintf("%s registers (%04x:%02x:%02x.%u); ICR and EICR clear on read and are not shown\n",
+		adapter->netdev.name, pdev->segment, pdev->bus, pdev->dev, pdev->fn);
+
+	kprintf("general:\n");
+	dump_regs(hw, general, ARRAY_SIZE(general));
+	if (hw->mac_type != igb_82576)
+		kprintf("  %-10s 0x%05x  0x%08x\n", "PHPM", IGB_PHPM, igb_rd32(hw, IGB_PHPM));
+	for (size_t i = 0; i < ARRAY_SIZE(phy); i++) {
+		uint16_t v;
+
+		if (igb_phy_read(hw, phy[i].reg, &v) == 0)
+			kprintf("  PHY %-6s  0x%02x     0x%04x\n", phy[i].name, phy[i].reg, v);
+	}
+
+	kprintf("interrupt:\n");
+	dump_regs(hw, interrupt, ARRAY_SIZE(interrupt));
+	for (unsigned int i = 0; i < IGB_IVAR_REGS; i++)
+		kprintf("  IVAR%-6u 0x%05x  0x%08x\n", i, IGB_IVAR(i), igb_rd32(hw, IGB_IVAR(i)));
+	for (unsigned int v = 0; v < vectors; v++)
+		kprintf("  EITR%-6u 0x%05x  0x%08x\n", v, IGB_EITR(v), igb_rd32(hw, IGB_EITR(v)));
+
+	kprintf("receive:\n");
+	dump_regs(hw, receive, ARRAY_SIZE(receive));
+	for (unsigned int q = 0; q < adapter->num_queues; q++)
+		kprintf("  rx%u: RDBAL %08x RDBAH %08x RDLEN %u SRRCTL %08x RDH %u RDT %u RXDCTL %08x\n",
+			q, igb_rd32(hw, IGB_RDBAL(q)), igb_rd32(hw, IGB_RDBAH(q)),
+			igb_rd32(hw, IGB_RDLEN(q)), igb_rd32(hw, IGB_SRRCTL(q)),
+			igb_rd32(hw, IGB_RDH(q)), igb_rd32(hw, IGB_RDT(q)),
+			igb_rd32(hw, IGB_RXDCTL(q)));
+
+	kprintf("transmit:\n");
+	dump_regs(hw, transmit, ARRAY_SIZE(transmit));
+	for (unsigned int q = 0; q < adapter->num_queues; q++)
+		kprintf("  tx%u: TDBAL %08x TDBAH %08x TDLEN %u TDH %u TDT %u TXDCTL %08x\n",
+			q, igb_rd32(hw, IGB_TDBAL(q)), igb_rd32(hw, IGB_TDBAH(q)),
+			igb_rd32(hw, IGB_TDLEN(q)), igb_rd32(hw, IGB_TDH(q)),
+			igb_rd32(hw, IGB_TDT(q)), igb_rd32(hw, IGB_TXDCTL(q)));
+
+	igb_update_stats(adapter);
+	kprintf("statistics (clear-on-read: folded into 64-bit totals, then shown):\n");
+	kprintf("  CRCERRS %llu ALGNERRC %llu RXERRC %llu MPC %llu RNBC %llu\n",
+		(unsigned long long)s->crcerrs, (unsigned long long)s->algnerrc,
+		(unsigned long long)s->rxerrc, (unsigned long long)s->mpc,
+		(unsigned long long)s->rnbc);
+	kprintf("  RUC %llu RFC %llu ROC %llu RJC %llu TSCTC %llu\n",
+		(unsigned long long)s->ruc, (unsigned long long)s->rfc,
+		(unsigned long long)s->roc, (unsigned long long)s->rjc,
+		(unsigned long long)s->tsctc);
+	kprintf("  GPRC %llu BPRC %llu MPRC %llu GORC %llu TPR %llu TOR %llu\n",
+		(unsigned long long)s->gprc, (unsigned long long)s->bprc,
+		(unsigned long long)s->mprc, (unsigned long long)s->gorc,
+		(unsigned long long)s->tpr, (unsigned long long)s->tor);
+	kprintf("  GPTC %llu BPTC %llu MPTC %llu GOTC %llu TPT %llu TOT %llu\n",
+		(unsigned long long)s->gptc, (unsigned long long)s->bptc,
+		(unsigned long long)s->mptc, (unsigned long long)s->gotc,
+		(unsigned long long)s->tpt, (unsigned long long)s->tot);
+	for (unsigned int q = 0; q < adapter->num_queues; q++)
+		kprintf("  RQDPC%u %llu\n", q, (unsigned long long)s->rqdpc[q]);
+}
+
+static int cmd_igb(int argc, char **argv)
+{
+	struct igb_adapter *adapter;
+
+	if (argc < 2 || argc > 3 || strcmp(argv[1], "regs") != 0) {
+		kprintf("usage: igb regs [ethN]\n");
+		return 1;
+	}
+	adapter = igb_find(argc == 3 ? argv[2] : NULL);
+	if (!adapter) {
+		kprintf("igb: no igb device %s\n", argc == 3 ? argv[2] : "at all");
+		return 1;
+	}
+	igb_dump_regs(adapter);
+	return 0;
+}
+SHELL_COMMAND("igb", "igb regs [ethN]: register dump by datasheet area", cmd_igb);

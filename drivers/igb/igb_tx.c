@@ -1,0 +1,514 @@
+/* igb transmit: ring setup, the article's igb_xmit_frame -> igb_xmit_frame_ring
+ * -> igb_tx_map, and completion (igb_clean_tx_irq) from the NAPI poll.
+ *
+ * Ring ownership (see struct igb_ring): software fills slots at next_to_use,
+ * the device owns [next_to_clean, next_to_use) once TDT moves past them, and
+ * igb_clean_tx_irq gives slots back from next_to_clean when the DD bit of a
+ * packet's last descriptor says the device is done with all of them.
+ *
+ * A packet takes, from next_to_use on: an optional context descriptor (offload
+ * parameters), then one data descriptor per IGB_MAX_DATA_PER_TXD bytes of its
+ * linear buffer. The tx_buffer of the packet's first slot carries the skb and
+ * next_to_watch (its EOP descriptor); every other slot's next_to_watch stays
+ * NULL, which is how the cleaner knows where the in-flight packets end.
+ *
+ * Concurrency: one CPU; xmit runs with bottom halves disabled or in a softirq
+ * and the cleaner in the NET_RX softirq, so the two never interleave. */
+#include "drivers/igb/igb.h"
+#include "kernel/dma.h"
+#include "kernel/ktimer.h"
+#include "kernel/printk.h"
+#include "kernel/slab.h"
+
+#define IGB_MIN_TXD 64		/* must exceed IGB_TX_QUEUE_WAKE + IGB_DESC_NEEDED */
+#define IGB_MAX_TXD 4096
+#define IGB_RING_ALIGN 128	/* silicon ignores the low 7 bits of TDBAL */
+
+/* One data descriptor carries at most this much: DTALEN is 16 bits, and a
+ * power of two keeps the split of a TSO buffer simple. */
+#define IGB_MAX_DATA_PER_TXD (1u << 15)
+/* Longest frame we send without segmentation: an MTU-sized frame with one
+ * VLAN tag. The peer would drop anything longer (no jumbo frames here). */
+#define IGB_MAX_FRAME (ETH_FRAME_LEN + VLAN_HLEN)
+
+_Static_assert(1 + (IGB_TSO_MAX + IGB_MAX_DATA_PER_TXD - 1) / IGB_MAX_DATA_PER_TXD <=
+	       IGB_DESC_NEEDED, "the largest packet must fit in IGB_DESC_NEEDED slots");
+_Static_assert(IGB_MIN_TXD > IGB_TX_QUEUE_WAKE + IGB_DESC_NEEDED,
+	       "a stopped queue must be able to wake");
+_Static_assert(IGB_TSO_MAX < (1u << (32 - IGB_ADVTXD_PAYLEN_SHIFT)), "PAYLEN is 18 bits");
+
+/* Header fields the offloads read or rewrite (offsets in the IPv4 and TCP headers). */
+#define IGB_ETH_P_IP_BE   0x0008u	/* 0x0800 as it sits in skb->protocol */
+#define IGB_IPPROTO_TCP   6
+#define IGB_IPPROTO_UDP   17
+#define IGB_IP_MIN_HLEN   20
+#define IGB_TCP_MIN_HLEN  20
+#define IGB_UDP_HLEN      8
+#define IGB_IP_TOT_LEN    2
+#define IGB_IP_PROTOCOL   9
+#define IGB_IP_CHECK      10
+#define IGB_IP_SADDR      12
+#define IGB_TCP_DOFF      12
+#define IGB_TCP_CHECK     16
+#define IGB_MACLEN_MAX    127	/* 7-bit MACLEN field */
+#define IGB_IPLEN_MAX     511	/* 9-bit IPLEN field */
+
+static inline uint16_t igb_tx_next(const struct igb_ring *ring, uint16_t i)
+{
+	return (uint16_t)(i + 1 == ring->count ? 0 : i + 1);
+}
+
+static inline struct netdev_queue *igb_txq(const struct igb_ring *ring)
+{
+	return netdev_get_tx_queue(ring->netdev, ring->queue_index);
+}
+
+int igb_setup_tx_resources(struct igb_ring *ring)
+{
+	uint32_t count = ring->count ? ring->count : IGB_DEFAULT_TXD;
+
+	/* TDLEN must be a multiple of 128 bytes on silicon: 8 descriptors. */
+	count = MIN(MAX(ALIGN_UP(count, 8u), (uint32_t)IGB_MIN_TXD), (uint32_t)IGB_MAX_TXD);
+	ring->count = (uint16_t)count;
+	ring->size = count * sizeof(union igb_adv_tx_desc);
+	ring->desc = dma_alloc_coherent(ring->size, IGB_RING_ALIGN, &ring->dma);
+	if (!ring->desc) {
+		pr_err("igb: tx queue %u: no memory for %u descriptors\n",
+		       ring->queue_index, count);
+		return -1;
+	}
+	ring->tx_buffer_info = kzalloc(count * sizeof(struct igb_tx_buffer));
+	if (!ring->tx_buffer_info) {
+		pr_err("igb: tx queue %u: no memory for the buffer info\n", ring->queue_index);
+		dma_free_coherent(ring->desc, ring->size);
+		ring->desc = NULL;
+		return -1;
+	}
+	ring->next_to_use = 0;
+	ring->next_to_clean = 0;
+	return 0;
+}
+
+void igb_configure_tx_ring(struct igb_adapter *adapter, struct igb_ring *ring)
+{
+	const struct igb_hw *hw = &adapter->hw;
+	uint8_t reg = ring->reg_idx;
+	/* WTHRESH 1 with MSI-X: write back every descriptor at once, so a
+	 * per-queue vector sees its completions without waiting for a batch. */
+	uint32_t wthresh = adapter->irq_mode == IGB_IRQ_MSIX ? 1 : 16;
+	uint32_t txdctl = 8u << IGB_XDCTL_PTHRESH_SHIFT | 1u << IGB_XDCTL_HTHRESH_SHIFT |
+			  wthresh << IGB_XDCTL_WTHRESH_SHIFT | IGB_XDCTL_ENABLE;
+
+	/* Queue 0 comes out of reset enabled; the base and length may only
+	 * change while the queue is off. */
+	igb_wr32(hw, IGB_TXDCTL(reg), 0);
+	igb_wait_reg(hw, IGB_TXDCTL(reg), "TXDCTL", IGB_XDCTL_ENABLE, 0, 10000);
+
+	igb_wr32(hw, IGB_TDBAL(reg), (uint32_t)ring->dma);
+	igb_wr32(hw, IGB_TDBAH(reg), (uint32_t)(ring->dma >> 32));
+	igb_wr32(hw, IGB_TDLEN(reg), ring->size);
+	/* The head may only be written while the queue is disabled; the tail
+	 * must equal next_to_use, which is 0 on a fresh or cleaned ring. */
+	igb_wr32(hw, IGB_TDH(reg), 0);
+	igb_wr32(hw, IGB_TDT(reg), 0);
+	ring->tail = hw->hw_addr + IGB_TDT(reg);
+
+	igb_wr32(hw, IGB_TXDCTL(reg), txdctl);
+	/* Silicon ignores tail bumps until ENABLE reads back as set. */
+	igb_wait_reg(hw, IGB_TXDCTL(reg), "TXDCTL", IGB_XDCTL_ENABLE, IGB_XDCTL_ENABLE, 10000);
+}
+
+void igb_configure_tx(struct igb_adapter *adapter)
+{
+	const struct igb_hw *hw = &adapter->hw;
+	uint32_t tctl;
+
+	for (unsigned int q = 0; q < adapter->num_queues; q++)
+		igb_configure_tx_ring(adapter, &adapter->tx_ring[q]);
+
+	/* Read-modify-write keeps the reserved bits at their reset values. */
+	tctl = igb_rd32(hw, IGB_TCTL);
+	tctl &= ~(0xFFu << IGB_TCTL_CT_SHIFT | 0x3FFu << IGB_TCTL_COLD_SHIFT);
+	tctl |= IGB_TCTL_EN | IGB_TCTL_PSP | IGB_TCTL_RTLC |
+		15u << IGB_TCTL_CT_SHIFT | 63u << IGB_TCTL_COLD_SHIFT;
+	igb_wr32(hw, IGB_TCTL, tctl);
+}
+
+/* Where the headers of an offloaded IPv4 packet are, checked against the
+ * field widths of the context descriptor: silicon builds every segment and
+ * checksum from these lengths (QEMU parses the frame itself and ignores them). */
+struct igb_tx_hdrs {
+	uint32_t maclen, iplen, l4len;
+	uint8_t *iph, *l4h;
+	uint8_t l4proto;
+};
+
+static bool igb_tx_parse(const struct sk_buff *skb, struct igb_tx_hdrs *h)
+{
+	int32_t data_off = (int32_t)(skb->data - skb->head);
+	int32_t maclen = (int32_t)skb->network_header - data_off;
+	int32_t iplen = (int32_t)skb->transport_header - (int32_t)skb->network_header;
+
+	if (skb->protocol != IGB_ETH_P_IP_BE)
+		return false;
+	if (maclen < ETH_HLEN || maclen > IGB_MACLEN_MAX ||
+	    iplen < IGB_IP_MIN_HLEN || iplen > IGB_IPLEN_MAX ||
+	    (uint32_t)(maclen + iplen) > skb->len)
+		return false;
+	h->maclen = (uint32_t)maclen;
+	h->iplen = (uint32_t)iplen;
+	h->iph = skb->data + maclen;
+	h->l4h = h->iph + iplen;
+	if ((h->iph[0] >> 4) != 4 || (uint32_t)(h->iph[0] & 0xF) * 4 != h->iplen)
+		return false;
+	h->l4proto = h->iph[IGB_IP_PROTOCOL];
+	if (h->l4proto == IGB_IPPROTO_TCP) {
+		if (h->maclen + h->iplen + IGB_TCP_MIN_HLEN > skb->len)
+			return false;
+		h->l4len = (uint32_t)(h->l4h[IGB_TCP_DOFF] >> 4) * 4;
+		if (h->l4len < IGB_TCP_MIN_HLEN)
+			return false;
+	} else if (h->l4proto == IGB_IPPROTO_UDP) {
+		h->l4len = IGB_UDP_HLEN;
+	} else {
+		return false;
+	}
+	return h->maclen + h->iplen + h->l4len <= skb->len;
+}
+
+/* Context descriptors carry no skb: the packet's first tx_buffer (this slot)
+ * is filled by the caller. Every offload uses context slot 0 (IDX 0): a
+ * context descriptor precedes each offloaded packet, so a second slot would
+ * save nothing. */
+static void igb_tx_ctxtdesc(struct igb_ring *ring, const struct igb_tx_hdrs *h,
+			    uint32_t mss_l4len)
+{
+	struct igb_adv_tx_context_desc *ctx = IGB_TX_CTXTDESC(ring, ring->next_to_use);
+	uint32_t tucmd = IGB_ADVTXD_TUCMD_IPV4 | (h->l4proto == IGB_IPPROTO_TCP ?
+			 IGB_ADVTXD_TUCMD_L4T_TCP : IGB_ADVTXD_TUCMD_L4T_UDP);
+
+	ctx->vlan_macip_lens = h->maclen << IGB_ADVTXD_MACLEN_SHIFT | h->iplen;
+	ctx->seqnum_seed = 0;
+	ctx->type_tucmd_mlhl = tucmd | IGB_ADVTXD_DCMD_DEXT | IGB_ADVTXD_DTYP_CTXT;
+	ctx->mss_l4len_idx = mss_l4len | h->l4len << IGB_ADVTXD_L4LEN_SHIFT;
+	ring->next_to_use = igb_tx_next(ring, ring->next_to_use);
+}
+
+/* The TCP pseudo-header sum without the length, folded, not complemented:
+ * the device adds each segment's length before it completes the checksum. */
+static uint16_t igb_tso_pseudo_seed(const uint8_t *iph)
+{
+	uint32_t sum = IGB_IPPROTO_TCP;
+
+	for (unsigned int k = IGB_IP_SADDR; k < IGB_IP_SADDR + 8; k += 2)
+		sum += (uint32_t)iph[k] << 8 | iph[k + 1];
+	sum = (sum & 0xFFFF) + (sum >> 16);
+	sum = (sum & 0xFFFF) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+/* Returns 1 when the packet goes out segmented (context written), 0 when it
+ * does not ask for TSO, -1 when it asks for something the device cannot do. */
+static int igb_tso(struct igb_ring *ring, struct igb_tx_buffer *first,
+		   uint32_t *cmd_type, uint32_t *olinfo)
+{
+	struct sk_buff *skb = first->skb;
+	struct igb_tx_hdrs h;
+	uint32_t hdr_len, paylen;
+
+	if (!skb->gso_size)
+		return 0;
+	if (!igb_tx_parse(skb, &h) || h.l4proto != IGB_IPPROTO_TCP)
+		return -1;
+	hdr_len = h.maclen + h.iplen + h.l4len;
+	paylen = skb->len - hdr_len;
+	if (!paylen)
+		return -1;
+
+	/* The device writes each segment's total length and header checksum
+	 * itself and expects zeroes there, and a length-free pseudo-header seed
+	 * in the TCP checksum. */
+	h.iph[IGB_IP_TOT_LEN] = 0;
+	h.iph[IGB_IP_TOT_LEN + 1] = 0;
+	h.iph[IGB_IP_CHECK] = 0;
+	h.iph[IGB_IP_CHECK + 1] = 0;
+	uint16_t seed = igb_tso_pseudo_seed(h.iph);
+	h.l4h[IGB_TCP_CHECK] = (uint8_t)(seed >> 8);
+	h.l4h[IGB_TCP_CHECK + 1] = (uint8_t)seed;
+
+	igb_tx_ctxtdesc(ring, &h, (uint32_t)skb->gso_size << IGB_ADVTXD_MSS_SHIFT);
+
+	first->gso_segs = skb->gso_segs ? skb->gso_segs :
+			  (uint16_t)((paylen + skb->gso_size - 1) / skb->gso_size);
+	/* Every segment after the first repeats the headers on the wire. */
+	first->bytecount = skb->len + (uint32_t)(first->gso_segs - 1) * hdr_len;
+	/* With TSE the device needs both checksums inserted (DS210 7.2.2.3). */
+	*cmd_type |= IGB_ADVTXD_DCMD_TSE;
+	*olinfo = paylen << IGB_ADVTXD_PAYLEN_SHIFT | IGB_ADVTXD_POPTS_TXSM |
+		  IGB_ADVTXD_POPTS_IXSM;
+	ring->stats.tso++;
+	return 1;
+}
+
+/* CHECKSUM_PARTIAL promises only the L4 sum is missing (seeded by the stack
+ * with the full pseudo-header); the IPv4 header sum is already final, so
+ * only TXSM is asked for. Returns false when the packet cannot be offloaded. */
+static bool igb_tx_csum(struct igb_ring *ring, struct igb_tx_buffer *first,
+			uint32_t *olinfo)
+{
+	struct sk_buff *skb = first->skb;
+	struct igb_tx_hdrs h;
+
+	if (skb->ip_summed != CHECKSUM_PARTIAL)
+		return true;
+	if (!igb_tx_parse(skb, &h))
+		return false;
+	igb_tx_ctxtdesc(ring, &h, 0);
+	*olinfo |= IGB_ADVTXD_POPTS_TXSM;
+	ring->stats.csum_offload++;
+	return true;
+}
+
+/* Stops the queue while fewer than size descriptors are free. No re-check
+ * after the stop: on one CPU the cleaner cannot run between the test and the
+ * stop (bottom halves are off here), so a wake cannot be missed. */
+static bool igb_maybe_stop_tx(struct igb_ring *ring, uint16_t size)
+{
+	if (likely(igb_desc_unused(ring) >= size))
+		return false;
+	netif_tx_stop_queue(igb_txq(ring));
+	return true;
+}
+
+/* Writes the data descriptors from next_to_use and publishes them. The tail
+ * (TDT) is written once per batch: when the stack has no more packets for us
+ * right now (!xmit_more), or when the queue just stopped, since then no later
+ * packet of the batch would come to write it. */
+static void igb_tx_map(struct igb_ring *ring, struct igb_tx_buffer *first,
+		       uint32_t cmd_type, uint32_t olinfo)
+{
+	struct sk_buff *skb = first->skb;
+	/* Read before the packet is published: once it is, the cleaner owns it. */
+	bool xmit_more = skb->xmit_more;
+	dma_addr_t dma = skb_dma(skb);
+	uint32_t left = skb->len;
+	uint16_t i = ring->next_to_use;
+	union igb_adv_tx_desc *desc;
+
+	/* Bounded: at most IGB_DESC_NEEDED - 1 turns (IGB_TSO_MAX / IGB_MAX_DATA_PER_TXD).
+	 * len >= ETH_ZLEN, so no descriptor is ever empty. */
+	for (;;) {
+		uint32_t size = MIN(left, IGB_MAX_DATA_PER_TXD);
+		struct igb_tx_buffer *buf = &ring->tx_buffer_info[i];
+
+		desc = IGB_TX_DESC(ring, i);
+		buf->dma = dma;
+		buf->len = size;
+		desc->read.buffer_addr = dma;
+		/* Offloads and PAYLEN are read from a packet's first descriptor only. */
+		desc->read.olinfo_status = olinfo;
+		olinfo = 0;
+		left -= size;
+		dma += size;
+		if (!left) {
+			desc->read.cmd_type_len = cmd_type | size | IGB_ADVTXD_DCMD_EOP |
+						  IGB_ADVTXD_DCMD_RS;
+			break;
+		}
+		desc->read.cmd_type_len = cmd_type | size;
+		i = igb_tx_next(ring, i);
+	}
+
+	first->time_stamp = jiffies();
+	/* Descriptors complete in memory before the cleaner may look at the EOP
+	 * descriptor and before the device may fetch them. */
+	wmb();
+	first->next_to_watch = desc;
+	ring->next_to_use = igb_tx_next(ring, i);
+
+	if (igb_maybe_stop_tx(ring, IGB_DESC_NEEDED) || !xmit_more)
+		writel(ring->next_to_use, ring->tail);
+}
+
+/* A dropped packet may end a batch whose tail write was deferred. */
+static netdev_tx_t igb_tx_drop(struct igb_ring *ring, struct sk_buff *skb)
+{
+	if (!skb->xmit_more)
+		writel(ring->next_to_use, ring->tail);
+	ring->stats.tx_dropped++;
+	kfree_skb(skb);
+	return NETDEV_TX_OK;
+}
+
+netdev_tx_t igb_xmit_frame_ring(struct sk_buff *skb, struct igb_ring *tx_ring)
+{
+	uint32_t max_len = skb->gso_size ? IGB_TSO_MAX : IGB_MAX_FRAME;
+	uint32_t cmd_type = IGB_ADVTXD_DTYP_DATA | IGB_ADVTXD_DCMD_DEXT | IGB_ADVTXD_DCMD_IFCS;
+	struct igb_tx_buffer *first;
+	uint16_t first_idx;
+	uint32_t olinfo;
+	int tso;
+
+	/* The device does not pad (QEMU ignores TCTL.PSP): short frames get
+	 * zeroes up to the Ethernet minimum here. */
+	if (skb->len < ETH_HLEN || skb->len > max_len || !skb_pad_to(skb, ETH_ZLEN))
+		return igb_tx_drop(tx_ring, skb);
+
+	/* Normally unreachable: the queue is stopped after the packet that
+	 * leaves fewer than IGB_DESC_NEEDED free. */
+	if (igb_maybe_stop_tx(tx_ring, IGB_DESC_NEEDED)) {
+		tx_ring->stats.tx_busy++;
+		return NETDEV_TX_BUSY;
+	}
+
+	first_idx = tx_ring->next_to_use;
+	first = &tx_ring->tx_buffer_info[first_idx];
+	first->skb = skb;
+	first->bytecount = skb->len;
+	first->gso_segs = 1;
+	olinfo = skb->len << IGB_ADVTXD_PAYLEN_SHIFT;
+
+	tso = igb_tso(tx_ring, first, &cmd_type, &olinfo);
+	if (tso < 0 || (!tso && !igb_tx_csum(tx_ring, first, &olinfo))) {
+		/* Nothing was written for this packet: the ring is as it was. */
+		first->skb = NULL;
+		return igb_tx_drop(tx_ring, skb);
+	}
+	igb_tx_map(tx_ring, first, cmd_type, olinfo);
+	return NETDEV_TX_OK;
+}
+
+netdev_tx_t igb_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
+{
+	struct igb_adapter *adapter = netdev_to_adapter(netdev);
+	unsigned int q = skb->queue_mapping;
+
+	/* The stack may know more queues than this part has. */
+	if (unlikely(q >= adapter->num_queues))
+		q = adapter->num_queues - 1;
+	return igb_xmit_frame_ring(skb, &adapter->tx_ring[q]);
+}
+
+bool igb_clean_tx_irq(struct igb_q_vector *q_vector, int budget)
+{
+	struct igb_ring *ring = q_vector->tx_ring;
+	struct netdev_queue *txq;
+	uint16_t i = ring->next_to_clean;
+	uint64_t packets = 0, bytes = 0;
+	int done = 0;
+
+	while (done < budget) {
+		struct igb_tx_buffer *first = &ring->tx_buffer_info[i];
+		union igb_adv_tx_desc *eop = first->next_to_watch;
+
+		/* No next_to_watch: i == next_to_use, nothing more in flight. */
+		if (!eop)
+			break;
+		/* Only DD is reliable (never TDH on silicon); with RS on the EOP
+		 * descriptor alone, its DD covers the whole packet. */
+		if (!(((const volatile union igb_adv_tx_desc *)eop)->wb.status & IGB_TXD_STAT_DD))
+			break;
+
+		packets += first->gso_segs;
+		bytes += first->bytecount;
+		kfree_skb(first->skb);
+
+		/* Bounded by the ring: eop lies within it. */
+		for (uint16_t n = 0; n < ring->count; n++) {
+			bool last = IGB_TX_DESC(ring, i) == eop;
+
+			ring->tx_buffer_info[i] = (struct igb_tx_buffer){ 0 };
+			i = igb_tx_next(ring, i);
+			if (last)
+				break;
+		}
+		done++;
+	}
+	ring->next_to_clean = i;
+
+	if (done) {
+		ring->stats.packets += packets;
+		ring->stats.bytes += bytes;
+		ring->last_progress = jiffies();
+	}
+
+	/* Wake only with real headroom, so the queue does not flap on every
+	 * completion while the ring runs nearly full. */
+	txq = igb_txq(ring);
+	if (unlikely(netif_tx_queue_stopped(txq)) &&
+	    igb_desc_unused(ring) >= IGB_TX_QUEUE_WAKE) {
+		netif_tx_wake_queue(txq);
+		ring->stats.restart_queue++;
+	}
+	return done < budget;
+}
+
+void igb_clean_tx_ring(struct igb_ring *ring)
+{
+	uint16_t i = ring->next_to_clean;
+
+	if (!ring->tx_buffer_info)
+		return;
+	/* Bounded: next_to_use is reached within count steps. */
+	for (uint16_t n = 0; n < ring->count && i != ring->next_to_use; n++) {
+		struct igb_tx_buffer *buf = &ring->tx_buffer_info[i];
+
+		if (buf->skb) {
+			kfree_skb(buf->skb);
+			ring->stats.tx_dropped++;
+		}
+		*buf = (struct igb_tx_buffer){ 0 };
+		i = igb_tx_next(ring, i);
+	}
+	ring->next_to_use = 0;
+	ring->next_to_clean = 0;
+}
+
+void igb_check_tx_hang(struct igb_adapter *adapter, struct igb_ring *ring)
+{
+	const struct igb_hw *hw = &adapter->hw;
+	struct igb_tx_buffer *oldest;
+	uint64_t now, since;
+	uint32_t status;
+	uint8_t reg = ring->reg_idx;
+
+	if (ring->next_to_clean == ring->next_to_use)
+		return;
+	oldest = &ring->tx_buffer_info[ring->next_to_clean];
+	now = jiffies();
+	/* Stalled means: nothing completed since the oldest packet was queued
+	 * (a ring idle for a while must not look hung the moment it is used). */
+	since = MAX(ring->last_progress, oldest->time_stamp);
+	if (now - since < IGB_TX_HANG_MS)
+		return;
+	/* Done but not yet reclaimed (a late poll) is not a hang. */
+	if (oldest->next_to_watch &&
+	    (((const volatile union igb_adv_tx_desc *)oldest->next_to_watch)->wb.status &
+	     IGB_TXD_STAT_DD))
+		return;
+	/* Without link, or paused by flow control, the device rightly waits. */
+	status = igb_rd32(hw, IGB_STATUS);
+	if (!(status & IGB_STATUS_LU) || (status & IGB_STATUS_TXOFF))
+		return;
+
+	pr_err("igb: %s tx queue %u hung: no completion for %llu ms with link up; resetting the queue\n",
+	       ring->netdev->name, ring->queue_index, (unsigned long long)(now - since));
+	pr_err("igb:   ntu %u ntc %u TDH %u TDT %u TXDCTL %08x oldest queued at %llu ms, now %llu ms\n",
+	       ring->next_to_use, ring->next_to_clean, igb_rd32(hw, IGB_TDH(reg)),
+	       igb_rd32(hw, IGB_TDT(reg)), igb_rd32(hw, IGB_TXDCTL(reg)),
+	       (unsigned long long)oldest->time_stamp, (unsigned long long)now);
+	pr_err("igb:   CTRL %08x STATUS %08x TCTL %08x TDBAL %08x TDLEN %u\n",
+	       igb_rd32(hw, IGB_CTRL), status, igb_rd32(hw, IGB_TCTL),
+	       igb_rd32(hw, IGB_TDBAL(reg)), igb_rd32(hw, IGB_TDLEN(reg)));
+	ring->stats.tx_hang++;
+
+	/* Stop the queue's DMA before its buffers go back to the allocator. */
+	igb_wr32(hw, IGB_TXDCTL(reg), 0);
+	igb_wait_reg(hw, IGB_TXDCTL(reg), "TXDCTL", IGB_XDCTL_ENABLE, 0, 10000);
+	igb_clean_tx_ring(ring);
+	igb_configure_tx_ring(adapter, ring);
+	if (netif_tx_queue_stopped(igb_txq(ring))) {
+		netif_tx_wake_queue(igb_txq(ring));
+		ring->stats.restart_queue++;
+	}
+}

@@ -1,0 +1,181 @@
+/* Network devices, their transmit queues, and NAPI: the layer between a driver
+ * and the stack. Names follow Linux so the send path reads the same:
+ * dev_queue_xmit -> (qdisc) -> dev_hard_start_xmit -> ndo_start_xmit, and on
+ * receive: hard IRQ -> napi_schedule -> NET_RX softirq -> net_rx_action ->
+ * napi->poll -> netif_receive_skb. */
+#ifndef RINGOS_NETDEVICE_H
+#define RINGOS_NETDEVICE_H
+
+#include "kernel/compiler.h"
+#include "kernel/list.h"
+#include "net/skbuff.h"
+
+#define IFNAMSIZ 16
+#define ETH_ALEN 6
+#define ETH_HLEN 14
+#define ETH_ZLEN 60		/* shortest frame without FCS */
+#define ETH_DATA_LEN 1500
+#define ETH_FRAME_LEN 1514	/* longest untagged frame without FCS */
+#define VLAN_HLEN 4
+#define MAX_TX_QUEUES 16
+#define NAPI_POLL_WEIGHT 64
+
+/* Feature flags (what the hardware can do for the stack). */
+#define NETIF_F_SG        (1ULL << 0)
+#define NETIF_F_IP_CSUM   (1ULL << 1)	/* TCP/UDP over IPv4 checksum insertion */
+#define NETIF_F_RXCSUM    (1ULL << 2)
+#define NETIF_F_TSO       (1ULL << 3)
+#define NETIF_F_RXHASH    (1ULL << 4)
+#define NETIF_F_HW_VLAN_TX (1ULL << 5)
+
+typedef enum {
+	NETDEV_TX_OK = 0,	/* the driver owns the skb now */
+	NETDEV_TX_BUSY = 1,	/* ring full: the caller keeps the skb and retries */
+} netdev_tx_t;
+
+struct rtnl_link_stats64 {
+	uint64_t rx_packets, tx_packets, rx_bytes, tx_bytes;
+	uint64_t rx_errors, tx_errors, rx_dropped, tx_dropped;
+	uint64_t multicast, collisions;
+	uint64_t rx_length_errors, rx_over_errors, rx_crc_errors, rx_frame_errors;
+	uint64_t rx_fifo_errors, rx_missed_errors;
+	uint64_t tx_aborted_errors, tx_fifo_errors, tx_timeout_errors;
+	uint64_t rx_nohandler;
+};
+
+struct net_device;
+
+struct net_device_ops {
+	int (*ndo_open)(struct net_device *dev);
+	int (*ndo_stop)(struct net_device *dev);
+	netdev_tx_t (*ndo_start_xmit)(struct sk_buff *skb, struct net_device *dev);
+	void (*ndo_get_stats64)(struct net_device *dev, struct rtnl_link_stats64 *st);
+	/* Picks the TX queue when set; else the flow hash does. */
+	uint16_t (*ndo_select_queue)(struct net_device *dev, struct sk_buff *skb);
+};
+
+#define __QUEUE_STATE_XOFF 0
+
+struct netdev_queue {
+	struct net_device *dev;
+	unsigned long state;
+	uint32_t index;
+	uint64_t stops, wakes;		/* how often the driver stopped / woke it */
+};
+
+struct napi_struct {
+	struct list_head poll_list;	/* on the per-CPU list while scheduled */
+	unsigned long state;
+	int weight;
+	int (*poll)(struct napi_struct *napi, int budget);
+	struct net_device *dev;
+	uint64_t polls, completes;
+};
+
+#define NAPI_STATE_SCHED 0
+
+/* What netif_receive_skb hands frames to: the raw-frame apps now, the protocol
+ * table (ARP, IPv4) later. Returns true if it consumed the skb. */
+typedef bool (*rx_handler_func_t)(struct sk_buff *skb);
+
+struct net_device {
+	char name[IFNAMSIZ];
+	uint8_t dev_addr[ETH_ALEN];
+	uint8_t perm_addr[ETH_ALEN];
+	uint32_t mtu;
+	uint32_t min_mtu, max_mtu;
+	uint64_t features;
+	uint64_t hw_features;
+	const struct net_device_ops *netdev_ops;
+	unsigned int num_tx_queues;
+	unsigned int real_num_tx_queues;
+	unsigned int real_num_rx_queues;
+	struct netdev_queue tx_queue[MAX_TX_QUEUES];
+	bool carrier;
+	bool up;
+	uint32_t speed;			/* Mb/s, 0 unknown */
+	bool full_duplex;
+	rx_handler_func_t rx_handler;
+	struct list_head dev_list;
+	uint64_t rx_nohandler;		/* frames nobody wanted */
+	void *priv;			/* the driver's adapter */
+};
+
+static inline void *netdev_priv(const struct net_device *dev) { return dev->priv; }
+
+int register_netdev(struct net_device *dev);
+struct net_device *dev_get_by_name(const char *name);
+struct net_device *first_netdev(void);
+int dev_open(struct net_device *dev);
+
+void netif_carrier_on(struct net_device *dev);
+void netif_carrier_off(struct net_device *dev);
+static inline bool netif_carrier_ok(const struct net_device *dev) { return dev->carrier; }
+
+static inline struct netdev_queue *netdev_get_tx_queue(struct net_device *dev, unsigned i)
+{
+	return &dev->tx_queue[i];
+}
+void netif_tx_stop_queue(struct netdev_queue *q);
+void netif_tx_wake_queue(struct netdev_queue *q);
+static inline bool netif_tx_queue_stopped(const struct netdev_queue *q)
+{
+	return q->state & (1UL << __QUEUE_STATE_XOFF);
+}
+
+/* NAPI */
+void netif_napi_add(struct net_device *dev, struct napi_struct *napi,
+		    int (*poll)(struct napi_struct *, int), int weight);
+/* Hard-IRQ side: queue the poll and raise NET_RX. False if already scheduled. */
+bool napi_schedule(struct napi_struct *napi);
+/* Poll side: the poll did less than its budget, so it is done; the driver
+ * re-enables its interrupt after this returns true. */
+bool napi_complete_done(struct napi_struct *napi, int work_done);
+
+/* Receive: called from a NAPI poll for each frame. skb->data at the MAC header. */
+void netif_receive_skb(struct sk_buff *skb);
+
+/* Transmit: picks the queue, hands the skb to the driver. Always consumes the skb
+ * (dropped and counted when the queue is stopped). */
+int dev_queue_xmit(struct sk_buff *skb);
+/* The last step before the driver; a BUSY return leaves the skb with the caller. */
+netdev_tx_t dev_hard_start_xmit(struct sk_buff *skb, struct net_device *dev,
+				struct netdev_queue *txq);
+
+void net_dev_init(void);
+
+struct net_core_stats {
+	uint64_t rx_action_runs, rx_budget_exhausted, rx_time_squeeze;
+	uint64_t tx_dropped_stopped;
+};
+void net_core_get_stats(struct net_core_stats *st);
+
+/* dev_queue_xmit results. */
+#define NET_XMIT_SUCCESS 0
+#define NET_XMIT_DROP    1
+
+/* One net_rx_action run polls at most this many frames, for at most this long,
+ * before it yields to the other softirqs and raises NET_RX again. */
+#define NET_RX_BUDGET        300
+#define NET_RX_TIME_LIMIT_NS (2 * 1000 * 1000ULL)
+
+/* Every per-CPU core counter, like a /proc/net/softnet_stat row;
+ * net_core_stats above is a subset. */
+struct softnet_stats {
+	uint64_t processed;		/* frames given to netif_receive_skb */
+	uint64_t rx_action_runs, rx_budget_exhausted, rx_time_squeeze;
+	uint64_t rx_dropped_runt;	/* shorter than an Ethernet header */
+	uint64_t rx_dropped_nodev;	/* skb->dev not set by the driver */
+	uint64_t poll_bugs;		/* polls returning < 0 or > budget, napis without a poll */
+	uint64_t tx_dropped_stopped;
+	uint64_t tx_dropped_busy;	/* the driver said BUSY; no qdisc to requeue on yet */
+	uint64_t tx_dropped_down;	/* no device, device not up, or no xmit method */
+	uint64_t tx_bad_queue;		/* queue picks past real_num_tx_queues, sent on queue 0 */
+};
+void softnet_get_stats(struct softnet_stats *st);
+
+/* Devices are numbered from 1 in registration order (the "1:" of `ip link`). */
+struct net_device *dev_get_by_index(int ifindex);
+int dev_ifindex(const struct net_device *dev);
+
+#endif

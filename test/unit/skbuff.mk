@@ -1,0 +1,3 @@
+UNIT_TESTS += skbuff
+skbuff_SRCS := test/unit/test_skbuff.c net/skbuff.c kernel/slab.c kernel/page_alloc.c test/unit/host_support.c
+$(BUILD)/unit/skbuff: net/skbuff.h
