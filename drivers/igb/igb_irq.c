@@ -19,11 +19,14 @@
  *
  * INTx routing. The IOAPIC pin is taken from PCI_INTERRUPT_LINE. Under QEMU
  * q35 SeaBIOS writes the PIRQ's ISA IRQ there (10 or 11; the NIC in slot 2
- * reads 11), and QEMU's ICH9 drives that IOAPIC input as well as the 8259
- * one, so it works as a GSI; the polarity in the redirection entry does not
- * matter to QEMU's IOAPIC. On bare metal the APIC-mode routing comes from the
- * ACPI _PRT, which ringos does not evaluate, so INTx there is a best effort:
- * the line usually names an 8259 input, not an IOAPIC one. */
+ * reads 11), and QEMU's ICH9 drives the IOAPIC input of that number as well
+ * as the 8259 one, so it serves as the GSI (tested under TCG: link and queue
+ * interrupts arrive on GSI 11). QEMU's IOAPIC ignores the redirection
+ * entry's polarity, so the active-low programming of irq_setup_gsi_level does
+ * not clash with the MADT's active-high override for IRQ 11 there. On bare
+ * metal the APIC-mode routing comes from the ACPI _PRT, which ringos does not
+ * evaluate, so INTx there is a best effort: the line usually names an 8259
+ * input, not an IOAPIC one. */
 #include <stdio.h>
 #include "drivers/igb/igb.h"
 #include "kernel/irqflags.h"
@@ -35,9 +38,12 @@
 
 #define IGB_GPIE_MSIX	(IGB_GPIE_NSICR | IGB_GPIE_MSIX_MODE | IGB_GPIE_EIAME | IGB_GPIE_PBA)
 
-/* MSI-X: only link changes go to the "other" vector. DOUTSYNC and DRSTA stay
- * masked because nothing here could act on them from interrupt context, and
- * QEMU routes DRSTA to an IVAR_MISC entry this driver leaves invalid. */
+/* DOUTSYNC and DRSTA stay masked in every mode: nothing here could act on
+ * them from interrupt context (the watchdog's hang check covers what they
+ * lead to), and in MSI-X mode QEMU routes DRSTA to an IVAR_MISC entry this
+ * driver leaves invalid. */
+
+/* MSI-X: only link changes go to the "other" vector. */
 #define IGB_MSIX_IMS	IGB_ICR_LSC
 
 /* MSI / INTx: one vector carries everything, told apart in ICR. */
@@ -103,6 +109,8 @@ static void igb_msix_other(void *data)
 		adapter->spurious_irqs++;
 		return;
 	}
+	/* No EIMS re-arm: without EIAM nothing masked this vector, and a write
+	 * here could undo an igb_irq_disable this message raced with. */
 	igb_check_link(adapter);
 }
 
@@ -276,7 +284,8 @@ int igb_request_irq(struct igb_adapter *adapter)
 		n += (size_t)snprintf(note, sizeof(note), ", GSI %u level", pdev->irq_line);
 	}
 	if (!msix) {
-		/* A single vector cannot tell queues apart. */
+		/* A single vector cannot tell queues apart; it carries the link
+		 * causes as well. */
 		adapter->num_queues = 1;
 		adapter->other_vector = vec;
 		adapter->q_vector[0].irq_vector = vec;
@@ -302,7 +311,7 @@ int igb_request_irq(struct igb_adapter *adapter)
 		netif_napi_add(&adapter->netdev, &q->napi, igb_poll, NAPI_POLL_WEIGHT);
 	}
 
-	/* Bounded by note's size: the three parts together take under 60 bytes. */
+	/* The three parts take under 60 bytes together, so n stays inside note. */
 	if (asked != adapter->irq_mode)
 		n += (size_t)snprintf(note + n, sizeof(note) - n, ", %s unavailable",
 				      igb_irq_mode_name[asked]);
@@ -351,6 +360,7 @@ void igb_configure_irq(struct igb_adapter *adapter)
 		 * for a TX queue whose IVAR entry is valid. */
 		igb_write_ivars(adapter);
 		igb_wr32(hw, IGB_IVAR_MISC, 0);
+		/* Causes left from before would fire at the first IMS write. */
 		(void)igb_rd32(hw, IGB_ICR);
 		return;
 	}
