@@ -37,6 +37,8 @@ static void net_start(void)
 	struct net_device *dev;
 	char mac[24] = "";
 
+	kprintf("boot: kernel up in %llu us, starting the network\n",
+		(unsigned long long)(ktime_get_ns() / 1000));
 	skb_init();
 	net_dev_init();
 	igb_init();
