@@ -145,6 +145,18 @@ int dev_open(struct net_device *dev)
 	return 0;
 }
 
+int dev_close(struct net_device *dev)
+{
+	if (!dev)
+		return -1;
+	if (!dev->up)
+		return 0;
+	WRITE_ONCE(dev->up, false);
+	if (dev->netdev_ops && dev->netdev_ops->ndo_stop)
+		return dev->netdev_ops->ndo_stop(dev);
+	return 0;
+}
+
 /* The driver prints the link line (it knows speed and duplex); here only the
  * state the stack looks at. */
 void netif_carrier_on(struct net_device *dev)
@@ -223,6 +235,12 @@ bool napi_complete_done(struct napi_struct *napi, int work_done)
 	unsigned long flags = local_irq_save();
 
 	(void)work_done;
+	/* napi_disable owns SCHED now; clearing it would let an interrupt
+	 * schedule the poll against rings being torn down. */
+	if (napi->state & (1UL << NAPI_STATE_DISABLE)) {
+		local_irq_restore(flags);
+		return false;
+	}
 	/* Completed while still listed (outside its poll): unlink, or the next
 	 * napi_schedule would link the entry a second time. */
 	if (!list_empty(&napi->poll_list))
@@ -231,6 +249,26 @@ bool napi_complete_done(struct napi_struct *napi, int work_done)
 	napi->completes++;
 	local_irq_restore(flags);
 	return true;
+}
+
+void napi_disable(struct napi_struct *napi)
+{
+	unsigned long flags = local_irq_save();
+
+	/* Scheduled but not yet polled: the NET_RX run must not find it. */
+	if (!list_empty(&napi->poll_list))
+		list_del(&napi->poll_list);
+	napi->state |= 1UL << NAPI_STATE_SCHED | 1UL << NAPI_STATE_DISABLE;
+	local_irq_restore(flags);
+}
+
+void napi_enable(struct napi_struct *napi)
+{
+	unsigned long flags = local_irq_save();
+
+	if (napi->state & (1UL << NAPI_STATE_DISABLE))
+		napi->state &= ~(1UL << NAPI_STATE_SCHED | 1UL << NAPI_STATE_DISABLE);
+	local_irq_restore(flags);
 }
 
 /* Moves every entry of from to the front of to; from ends up empty. */
@@ -301,8 +339,11 @@ static void net_rx_action(void)
 		list_del(&n->poll_list);
 		work = napi_poll(sd, n);
 		/* SCHED clear: the driver completed anyway. Listed: it completed and
-		 * an interrupt scheduled it again already. Either way not ours. */
-		if (work >= n->weight && (READ_ONCE(n->state) & (1UL << NAPI_STATE_SCHED)) &&
+		 * an interrupt scheduled it again already. DISABLE: napi_disable
+		 * holds it. In every case not ours to poll again. */
+		if (work >= n->weight &&
+		    (READ_ONCE(n->state) & (1UL << NAPI_STATE_SCHED | 1UL << NAPI_STATE_DISABLE)) ==
+		    (1UL << NAPI_STATE_SCHED) &&
 		    list_empty(&n->poll_list))
 			list_add_tail(&n->poll_list, &list);
 		budget -= work;

@@ -1,12 +1,14 @@
 /* Shell views of the device layer: `ip link` in iproute2's layout (so its
- * output reads like a Linux box's) and `softnet`, the core counters that
- * /proc/net/softnet_stat and the skb caches would show there. */
+ * output reads like a Linux box's), `ip link set` to take a device up or
+ * down, and `softnet`, the core counters that /proc/net/softnet_stat and the
+ * skb caches would show there. */
 #include <string.h>
 #include "net/netdevice.h"
 #include "kernel/shell.h"
 #include "kernel/printk.h"
 
-#define IP_USAGE "Usage: ip [-s[tats] [-s]] link [show [dev] NAME]\n"
+#define IP_USAGE "Usage: ip [-s[tats] [-s]] link [show [dev] NAME]\n" \
+		 "       ip link set [dev] NAME up|down\n"
 
 static unsigned int digits(uint64_t v)
 {
@@ -129,6 +131,55 @@ static bool matches(const char *arg, const char *keyword)
 	return n > 0 && n <= strlen(keyword) && strncmp(arg, keyword, n) == 0;
 }
 
+/* `ip link set [dev] NAME up|down`, argv past "set". iproute2's parse: a
+ * later up/down overrides an earlier one, any other word names the device,
+ * and success prints nothing. */
+static int ip_link_set(int argc, char **argv)
+{
+	struct net_device *dev;
+	const char *name = NULL;
+	int want = -1;		/* -1 unchanged, 0 down, 1 up */
+	int err;
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "up") == 0) {
+			want = 1;
+		} else if (strcmp(argv[i], "down") == 0) {
+			want = 0;
+		} else {
+			if (strcmp(argv[i], "dev") == 0 && ++i == argc) {
+				kprintf("Command line is not complete. Try option \"help\"\n");
+				return -1;
+			}
+			if (name) {
+				kprintf("Error: either \"dev\" is duplicate, or \"%s\" is a garbage.\n",
+					argv[i]);
+				return -1;
+			}
+			name = argv[i];
+		}
+	}
+	if (!name) {
+		kprintf("Not enough information: \"dev\" argument is required.\n");
+		return -1;
+	}
+	dev = dev_get_by_name(name);
+	if (!dev) {
+		kprintf("Cannot find device \"%s\"\n", name);
+		return -1;
+	}
+	if (want < 0)
+		return 0;
+	err = want ? dev_open(dev) : dev_close(dev);
+	if (err) {
+		/* Drivers here return -1, not an errno: EIO is the kernel's word
+		 * for "the device failed". */
+		kprintf("RTNETLINK answers: Input/output error\n");
+		return -1;
+	}
+	return 0;
+}
+
 static int cmd_ip(int argc, char **argv)
 {
 	struct net_device *dev;
@@ -152,6 +203,9 @@ static int cmd_ip(int argc, char **argv)
 		return -1;
 	}
 	i++;
+	/* Before "show", as in iproute2: a bare "s" means set. */
+	if (i < argc && matches(argv[i], "set"))
+		return ip_link_set(argc - i - 1, argv + i + 1);
 	if (i < argc && (matches(argv[i], "show") || matches(argv[i], "list") ||
 			 strcmp(argv[i], "ls") == 0))
 		i++;
@@ -176,7 +230,8 @@ static int cmd_ip(int argc, char **argv)
 		print_link(idx, dev, stats);
 	return 0;
 }
-SHELL_COMMAND("ip", "ip [-s [-s]] link [show [dev] NAME]: devices and their counters", cmd_ip);
+SHELL_COMMAND("ip", "ip [-s [-s]] link [show [dev] NAME] | ip link set [dev] NAME up|down",
+	      cmd_ip);
 
 static int cmd_softnet(int argc, char **argv)
 {

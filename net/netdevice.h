@@ -73,6 +73,9 @@ struct napi_struct {
 };
 
 #define NAPI_STATE_SCHED 0
+/* Held by napi_disable together with SCHED: the poll may not be scheduled
+ * and a poll running at the time may not complete it. */
+#define NAPI_STATE_DISABLE 1
 
 /* What netif_receive_skb hands frames to: the raw-frame apps now, the protocol
  * table (ARP, IPv4) later. Returns true if it consumed the skb. */
@@ -107,6 +110,10 @@ int register_netdev(struct net_device *dev);
 struct net_device *dev_get_by_name(const char *name);
 struct net_device *first_netdev(void);
 int dev_open(struct net_device *dev);
+/* Marks the device down first, so dev_queue_xmit drops from then on, then
+ * calls ndo_stop. The device stays down even if ndo_stop fails; its error is
+ * returned. */
+int dev_close(struct net_device *dev);
 
 void netif_carrier_on(struct net_device *dev);
 void netif_carrier_off(struct net_device *dev);
@@ -131,6 +138,14 @@ bool napi_schedule(struct napi_struct *napi);
 /* Poll side: the poll did less than its budget, so it is done; the driver
  * re-enables its interrupt after this returns true. */
 bool napi_complete_done(struct napi_struct *napi, int work_done);
+/* Takes the napi off the poll list and keeps it off: napi_schedule fails and
+ * napi_complete_done returns false (the driver leaves its interrupt masked)
+ * until napi_enable. On one CPU no poll can be running when this is called
+ * from outside one, so on return the driver may free what its poll touches. */
+void napi_disable(struct napi_struct *napi);
+/* Undoes napi_disable; does nothing to a napi that is not disabled, so a
+ * driver may call it on every open. */
+void napi_enable(struct napi_struct *napi);
 
 /* Receive: called from a NAPI poll for each frame. skb->data at the MAC header. */
 void netif_receive_skb(struct sk_buff *skb);

@@ -230,7 +230,13 @@ netdev_tx_t igb_xmit_frame_ring(struct sk_buff *skb, struct igb_ring *tx_ring);
 bool igb_clean_tx_irq(struct igb_q_vector *q_vector, int budget);
 /* Called by the watchdog: detects a stuck queue, dumps it, resets it. */
 void igb_check_tx_hang(struct igb_adapter *adapter, struct igb_ring *ring);
+/* Frees every skb still on the ring (counted sent if done, else dropped)
+ * and empties it; the queue must be disabled. */
 void igb_clean_tx_ring(struct igb_ring *ring);
+/* TXDCTL.ENABLE off, waiting (bounded) until the queue reports stopped. */
+void igb_disable_tx_ring(struct igb_adapter *adapter, struct igb_ring *ring);
+/* Every queue in use, then the transmitter (TCTL.EN). */
+void igb_disable_tx(struct igb_adapter *adapter);
 
 /* igb_rx.c */
 int igb_setup_rx_resources(struct igb_adapter *adapter, struct igb_ring *ring);
@@ -239,6 +245,11 @@ void igb_configure_rx(struct igb_adapter *adapter);
 void igb_alloc_rx_buffers(struct igb_ring *ring, uint16_t count);
 /* Receives up to budget frames; returns how many. */
 int igb_clean_rx_irq(struct igb_q_vector *q_vector, int budget);
+/* The receiver (RCTL.EN), then every queue in use, waiting (bounded) for each. */
+void igb_disable_rx(struct igb_adapter *adapter);
+/* Frees every buffer of a disabled queue; frames received but never polled
+ * count as dropped. igb_configure_rx_ring posts new ones. */
+void igb_clean_rx_ring(struct igb_ring *ring);
 
 /* igb_irq.c: MSI-X, then MSI, then INTx; NAPI poll. */
 int igb_request_irq(struct igb_adapter *adapter);

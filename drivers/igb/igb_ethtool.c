@@ -1,5 +1,6 @@
 /* igb counters and shell views: `ethtool [ethN]`, `ethtool -S [ethN]`,
- * `igb regs [ethN]`, and the netdev totals behind `ip -s link`.
+ * `igb regs [ethN]`, the netdev totals behind `ip -s link`, and
+ * `igb inject tx-stall`, a fault injection for testing hang recovery.
  *
  * Counter names are Linux's `ethtool -S` names for igb where one exists;
  * hardware traffic counters keep their register names (gprc, gorc, ...)
@@ -7,6 +8,7 @@
  * statistics register clears it, so every view folds them into the 64-bit
  * totals (igb_update_stats) first and never reads one raw. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "drivers/igb/igb.h"
 #include "kernel/pci.h"
@@ -192,7 +194,10 @@ static void igb_print_settings(struct igb_adapter *adapter)
 	uint16_t bmcr;
 	unsigned int vectors;
 
-	igb_check_link(adapter);
+	/* A closed port reports no link (igb_close): checking here would turn
+	 * the carrier back on underneath it. */
+	if (READ_ONCE(dev->up))
+		igb_check_link(adapter);
 	kprintf("Settings for %s:\n", dev->name);
 	if (adapter->link_up) {
 		kprintf("\tSpeed: %uMb/s\n", adapter->link_speed);
@@ -351,20 +356,94 @@ static void igb_dump_regs(struct igb_adapter *adapter)
 		kprintf("  RQDPC%u %llu\n", q, (unsigned long long)s->rqdpc[q]);
 }
 
-static int cmd_igb(int argc, char **argv)
-{
-	struct igb_adapter *adapter;
+/* ---- fault injection (a test facility) ---- */
 
-	if (argc < 2 || argc > 3 || strcmp(argv[1], "regs") != 0) {
-		kprintf("usage: igb regs [ethN]\n");
+/* `igb inject tx-stall`: makes a TX queue stop making progress the way a
+ * hung one does, so the watchdog's hang detection and queue reset
+ * (igb_check_tx_hang) can be tested end to end on QEMU, which never hangs by
+ * itself. With TXDCTL.ENABLE clear QEMU ignores TDT writes (TDH stays behind
+ * TDT) and silicon stops fetching descriptors; the reset programs the queue
+ * again. Packets queued in between are lost and counted in tx_dropped. */
+static int igb_inject_tx_stall(struct igb_adapter *adapter, unsigned long q)
+{
+	const struct igb_hw *hw = &adapter->hw;
+	struct net_device *dev = &adapter->netdev;
+	uint8_t reg;
+
+	if (!READ_ONCE(dev->up)) {
+		kprintf("igb: %s is down: no watchdog to detect a stall\n", dev->name);
 		return 1;
 	}
-	adapter = igb_find(argc == 3 ? argv[2] : NULL);
-	if (!adapter) {
-		kprintf("igb: no igb device %s\n", argc == 3 ? argv[2] : "at all");
+	if (q >= adapter->num_queues) {
+		kprintf("igb: %s has no tx queue %lu (queues 0-%u)\n", dev->name, q,
+			adapter->num_queues - 1);
 		return 1;
 	}
-	igb_dump_regs(adapter);
+	reg = adapter->tx_ring[q].reg_idx;
+	/* Bottom halves off: a watchdog reset between the read and the write
+	 * would be undone by it. */
+	local_bh_disable();
+	igb_wr32(hw, IGB_TXDCTL(reg), igb_rd32(hw, IGB_TXDCTL(reg)) & ~IGB_XDCTL_ENABLE);
+	igb_wait_reg(hw, IGB_TXDCTL(reg), "TXDCTL", IGB_XDCTL_ENABLE, 0, 10000);
+	local_bh_enable();
+	pr_warn("igb: %s tx queue %lu stalled on request (TXDCTL.ENABLE cleared)\n", dev->name, q);
 	return 0;
 }
-SHELL_COMMAND("igb", "igb regs [ethN]: register dump by datasheet area", cmd_igb);
+
+static bool igb_is_number(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+#define IGB_USAGE "usage: igb regs [ethN]\n" \
+		  "       igb inject tx-stall [ethN] [queue]   (test facility)\n"
+
+static int cmd_igb(int argc, char **argv)
+{
+	const char *name = NULL;
+	struct igb_adapter *adapter;
+	unsigned long queue = 0;
+	bool inject, have_queue = false;
+
+	if (argc < 2)
+		goto usage;
+	inject = strcmp(argv[1], "inject") == 0;
+	if (inject) {
+		if (argc < 3 || strcmp(argv[2], "tx-stall") != 0)
+			goto usage;
+		/* The device, then the queue, each optional. */
+		for (int i = 3; i < argc; i++) {
+			if (!have_queue && igb_is_number(argv[i])) {
+				queue = strtoul(argv[i], NULL, 10);
+				have_queue = true;
+			} else if (!have_queue && !name) {
+				name = argv[i];
+			} else {
+				goto usage;
+			}
+		}
+	} else if (strcmp(argv[1], "regs") == 0 && argc <= 3) {
+		name = argc == 3 ? argv[2] : NULL;
+	} else {
+		goto usage;
+	}
+	adapter = igb_find(name);
+	if (!adapter) {
+		kprintf("igb: no igb device %s\n", name ? name : "at all");
+		return 1;
+	}
+	if (inject)
+		return igb_inject_tx_stall(adapter, queue);
+	igb_dump_regs(adapter);
+	return 0;
+usage:
+	kprintf(IGB_USAGE);
+	return 1;
+}
+SHELL_COMMAND("igb", "igb regs [ethN]: register dump; igb inject tx-stall [ethN] [queue]: "
+	      "stall a TX queue to test hang recovery", cmd_igb);

@@ -1,4 +1,4 @@
-/* igb probe, open and watchdog, and the driver's boot options.
+/* igb probe, open, close and watchdog, and the driver's boot options.
  *
  * Boot time is a headline figure and the PHY's autonegotiation is its
  * largest part (QEMU: 0.5 s, silicon: seconds), so probe resets each port
@@ -8,10 +8,12 @@
 #include <stdio.h>
 #include "drivers/igb/igb.h"
 #include "kernel/cmdline.h"
+#include "kernel/irqflags.h"
 #include "kernel/ktimer.h"
 #include "kernel/pci.h"
 #include "kernel/printk.h"
 #include "kernel/slab.h"
+#include "kernel/softirq.h"
 
 #define IGB_MAX_ADAPTERS	8
 /* Linux's period. LSC reports link changes at once; this catches a lost
@@ -142,25 +144,35 @@ bool igb_wait_for_link(unsigned timeout_ms)
 	}
 }
 
-/* ---- open ---- */
+/* ---- open and close ---- */
 
-static int igb_open(struct net_device *dev)
+/* What igb_open does only once: the vectors, because igb_irq.c cannot give
+ * them back, and the ring memory, which igb_close keeps so that a reopen
+ * cannot fail for want of contiguous pages. A ring whose allocation failed
+ * is retried at the next open. */
+static int igb_setup_once(struct igb_adapter *adapter)
 {
-	struct igb_adapter *adapter = netdev_to_adapter(dev);
+	struct net_device *dev = &adapter->netdev;
 	unsigned int n;
 
-	/* 1. Vectors first: the mode obtained decides how many queue pairs
-	 *    there are (one vector cannot tell queues apart). */
-	if (igb_request_irq(adapter) < 0)
-		return -1;
+	/* Vectors first: the mode obtained decides how many queue pairs there
+	 * are (one vector cannot tell queues apart). num_q_vectors stays 0
+	 * until a request succeeds. */
+	if (!adapter->num_q_vectors) {
+		if (igb_request_irq(adapter) < 0)
+			return -1;
+		pr_info("igb: %s interrupts: %s, %u queue pair%s, itr %u us\n", dev->name,
+			igb_irq_modes[adapter->irq_mode], adapter->num_queues,
+			adapter->num_queues == 1 ? "" : "s", adapter->itr_us);
+	}
 	n = adapter->num_queues;
-	pr_info("igb: %s interrupts: %s, %u queue pair%s, itr %u us\n", dev->name,
-		igb_irq_modes[adapter->irq_mode], n, n == 1 ? "" : "s", adapter->itr_us);
 
-	/* 2. Descriptor rings for exactly those queues. */
+	/* Descriptor rings for exactly those queues. */
 	for (unsigned int q = 0; q < n; q++) {
-		if (igb_setup_tx_resources(&adapter->tx_ring[q]) < 0 ||
-		    igb_setup_rx_resources(adapter, &adapter->rx_ring[q]) < 0) {
+		struct igb_ring *tx = &adapter->tx_ring[q], *rx = &adapter->rx_ring[q];
+
+		if ((!tx->desc && igb_setup_tx_resources(tx) < 0) ||
+		    (!rx->desc && igb_setup_rx_resources(adapter, rx) < 0)) {
 			pr_err("igb: %s: cannot set up the rings of queue %u\n", dev->name, q);
 			return -1;
 		}
@@ -171,32 +183,97 @@ static int igb_open(struct net_device *dev)
 	 * id and checksum instead of a hash. */
 	if (n == 1)
 		dev->features &= ~NETIF_F_RXHASH;
+	return 0;
+}
 
-	/* 3. Interrupt routing (GPIE, IVAR, EITR), still masked. */
+static int igb_open(struct net_device *dev)
+{
+	struct igb_adapter *adapter = netdev_to_adapter(dev);
+	unsigned long flags;
+	unsigned int n;
+
+	/* 1. Vectors and rings (first open), still masked. */
+	if (igb_setup_once(adapter) < 0)
+		return -1;
+	n = adapter->num_queues;
+
+	/* 2. Interrupt routing (GPIE, IVAR, EITR), still masked. */
 	igb_configure_irq(adapter);
 
-	/* 4. Transmit; then RSS, so it steers from the first frame the
+	/* 3. Transmit; then RSS, so it steers from the first frame the
 	 *    receiver accepts; then receive, which enables the receiver. */
 	igb_configure_tx(adapter);
 	igb_setup_rss(adapter);
 	igb_configure_rx(adapter);
 
-	/* 5. Nothing is queued for the wire until the link is up; the link
+	/* 4. Nothing is queued for the wire until the link is up; the link
 	 *    check below (or LSC) wakes the queues. */
 	for (unsigned int q = 0; q < n; q++)
 		netif_tx_stop_queue(netdev_get_tx_queue(dev, q));
 
-	/* 6. Unmask, then look at the link: it may have come up already. */
+	/* 5. Polls may run again (after igb_close held them off). */
+	for (unsigned int v = 0; v < adapter->num_q_vectors; v++)
+		napi_enable(&adapter->q_vector[v].napi);
+
+	/* 6. The PHY keeps the link up across a close and the last check may
+	 *    have seen it then, so start from "down": the check below reports
+	 *    the link, turns the carrier on and wakes the queues every open. */
+	flags = local_irq_save();
+	adapter->link_up = false;
+	netif_carrier_off(dev);
+	local_irq_restore(flags);
+
+	/* 7. Unmask, then look at the link: it may have come up already. */
 	igb_irq_enable(adapter);
 	igb_check_link(adapter);
 
-	/* 7. Watchdog. */
+	/* 8. Watchdog. */
 	timer_mod(&adapter->watchdog_timer, jiffies() + IGB_WATCHDOG_MS);
+	return 0;
+}
+
+/* ndo_stop, Linux's igb_down without the reset: the PHY stays powered and
+ * the link up, so the next open needs no autonegotiation. Vectors and ring
+ * memory stay for that open; buffers and skbs go back now.
+ *
+ * Bottom halves stay off throughout, so neither the watchdog (TIMER) nor a
+ * poll (NET_RX) can run against a half-stopped queue; the register waits
+ * inside are bounded (10 ms each). */
+static int igb_close(struct net_device *dev)
+{
+	struct igb_adapter *adapter = netdev_to_adapter(dev);
+	unsigned long flags;
+
+	local_bh_disable();
+	for (unsigned int q = 0; q < adapter->num_queues; q++)
+		netif_tx_stop_queue(netdev_get_tx_queue(dev, q));
+
+	/* No new interrupt; napi_disable then removes a poll one scheduled
+	 * and keeps late ones from scheduling another. */
+	igb_irq_disable(adapter);
+	for (unsigned int v = 0; v < adapter->num_q_vectors; v++)
+		napi_disable(&adapter->q_vector[v].napi);
+	timer_del(&adapter->watchdog_timer);
+
+	flags = local_irq_save();
+	adapter->link_up = false;
+	netif_carrier_off(dev);
+	local_irq_restore(flags);
+
+	/* DMA stopped before any buffer goes back to the allocator. */
+	igb_disable_rx(adapter);
+	igb_disable_tx(adapter);
+	for (unsigned int q = 0; q < adapter->num_queues; q++) {
+		igb_clean_tx_ring(&adapter->tx_ring[q]);
+		igb_clean_rx_ring(&adapter->rx_ring[q]);
+	}
+	local_bh_enable();
 	return 0;
 }
 
 static const struct net_device_ops igb_netdev_ops = {
 	.ndo_open = igb_open,
+	.ndo_stop = igb_close,
 	.ndo_start_xmit = igb_xmit_frame,
 	.ndo_get_stats64 = igb_get_stats64,
 };

@@ -158,6 +158,54 @@ void igb_configure_rx(struct igb_adapter *adapter)
 	igb_wr32(hw, IGB_RCTL, rctl);
 }
 
+void igb_disable_rx(struct igb_adapter *adapter)
+{
+	const struct igb_hw *hw = &adapter->hw;
+
+	/* The receiver first, so no queue gets a frame while the next is
+	 * being turned off. */
+	igb_wr32(hw, IGB_RCTL, igb_rd32(hw, IGB_RCTL) & ~IGB_RCTL_EN);
+	for (unsigned int q = 0; q < adapter->num_queues; q++) {
+		uint8_t reg = adapter->rx_ring[q].reg_idx;
+
+		igb_wr32(hw, IGB_RXDCTL(reg), igb_rd32(hw, IGB_RXDCTL(reg)) & ~IGB_XDCTL_ENABLE);
+		igb_wait_reg(hw, IGB_RXDCTL(reg), "RXDCTL", IGB_XDCTL_ENABLE, 0, 10000);
+	}
+	igb_flush(hw);
+}
+
+void igb_clean_rx_ring(struct igb_ring *ring)
+{
+	struct skb_buf_pool *pool = &netdev_to_adapter(ring->netdev)->rx_pool;
+	uint16_t i = ring->next_to_clean;
+
+	if (!ring->rx_buffer_info)
+		return;
+	/* Frames the device wrote that no poll will see now. Bounded:
+	 * next_to_use is reached within count steps. */
+	for (uint16_t n = 0; n < ring->count && i != ring->next_to_use; n++) {
+		const volatile union igb_adv_rx_desc *vdesc = IGB_RX_DESC(ring, i);
+		uint32_t staterr = vdesc->wb.status_error;
+
+		if ((staterr & (IGB_RXD_STAT_DD | IGB_RXD_STAT_EOP)) ==
+		    (IGB_RXD_STAT_DD | IGB_RXD_STAT_EOP))
+			ring->stats.rx_dropped++;
+		i = igb_rx_next(ring, i);
+	}
+	/* Every slot, posted or not: a slot outside the posted range keeps the
+	 * buffer of a frame that was dropped. */
+	for (uint16_t k = 0; k < ring->count; k++) {
+		struct igb_rx_buffer *bi = &ring->rx_buffer_info[k];
+
+		if (bi->buf)
+			pool->free(pool, bi->buf);
+		*bi = (struct igb_rx_buffer){ 0 };
+	}
+	ring->next_to_use = 0;
+	ring->next_to_clean = 0;
+	ring->rx_discarding = false;
+}
+
 void igb_alloc_rx_buffers(struct igb_ring *ring, uint16_t count)
 {
 	struct skb_buf_pool *pool = &netdev_to_adapter(ring->netdev)->rx_pool;

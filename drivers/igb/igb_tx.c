@@ -118,6 +118,25 @@ void igb_configure_tx_ring(struct igb_adapter *adapter, struct igb_ring *ring)
 	igb_wait_reg(hw, IGB_TXDCTL(reg), "TXDCTL", IGB_XDCTL_ENABLE, IGB_XDCTL_ENABLE, 10000);
 }
 
+void igb_disable_tx_ring(struct igb_adapter *adapter, struct igb_ring *ring)
+{
+	const struct igb_hw *hw = &adapter->hw;
+	uint8_t reg = ring->reg_idx;
+
+	igb_wr32(hw, IGB_TXDCTL(reg), 0);
+	igb_wait_reg(hw, IGB_TXDCTL(reg), "TXDCTL", IGB_XDCTL_ENABLE, 0, 10000);
+}
+
+void igb_disable_tx(struct igb_adapter *adapter)
+{
+	const struct igb_hw *hw = &adapter->hw;
+
+	for (unsigned int q = 0; q < adapter->num_queues; q++)
+		igb_disable_tx_ring(adapter, &adapter->tx_ring[q]);
+	igb_wr32(hw, IGB_TCTL, igb_rd32(hw, IGB_TCTL) & ~IGB_TCTL_EN);
+	igb_flush(hw);
+}
+
 void igb_configure_tx(struct igb_adapter *adapter)
 {
 	const struct igb_hw *hw = &adapter->hw;
@@ -454,8 +473,19 @@ void igb_clean_tx_ring(struct igb_ring *ring)
 		struct igb_tx_buffer *buf = &ring->tx_buffer_info[i];
 
 		if (buf->skb) {
+			/* A done EOP descriptor means the packet left and only the
+			 * poll has not reclaimed it (on close under QEMU, which sends
+			 * inside the TDT write, that is most of them): sent, not
+			 * dropped. */
+			if (buf->next_to_watch &&
+			    (((const volatile union igb_adv_tx_desc *)buf->next_to_watch)->wb.status &
+			     IGB_TXD_STAT_DD)) {
+				ring->stats.packets += buf->gso_segs;
+				ring->stats.bytes += buf->bytecount;
+			} else {
+				ring->stats.tx_dropped++;
+			}
 			kfree_skb(buf->skb);
-			ring->stats.tx_dropped++;
 		}
 		*buf = (struct igb_tx_buffer){ 0 };
 		i = igb_tx_next(ring, i);
@@ -503,8 +533,7 @@ void igb_check_tx_hang(struct igb_adapter *adapter, struct igb_ring *ring)
 	ring->stats.tx_hang++;
 
 	/* Stop the queue's DMA before its buffers go back to the allocator. */
-	igb_wr32(hw, IGB_TXDCTL(reg), 0);
-	igb_wait_reg(hw, IGB_TXDCTL(reg), "TXDCTL", IGB_XDCTL_ENABLE, 0, 10000);
+	igb_disable_tx_ring(adapter, ring);
 	igb_clean_tx_ring(ring);
 	igb_configure_tx_ring(adapter, ring);
 	if (netif_tx_queue_stopped(igb_txq(ring))) {

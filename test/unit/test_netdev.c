@@ -1,7 +1,8 @@
 /* The device layer against fake softirqs, a fake clock and fake drivers:
- * registration and names, NAPI scheduling and net_rx_action's weight, budget
- * and time limits, receive dispatch and its drop counters, transmit queue
- * selection and drops, and the `ip` / `softnet` shell output.
+ * registration and names, open and close, NAPI scheduling, disabling and
+ * net_rx_action's weight, budget and time limits, receive dispatch and its
+ * drop counters, transmit queue selection and drops, and the `ip` (show and
+ * set) / `softnet` shell output.
  *
  * The device list and the skb caches live as long as the process: the devices
  * are registered once, and each test gives back every skb it took and leaves
@@ -83,6 +84,8 @@ static bool net_rx_pending(void)
 struct fake_dev {
 	struct net_device dev;
 	int opens, open_rc;
+	int stops, stop_rc;
+	bool up_in_stop;		/* dev->up as ndo_stop saw it */
 	netdev_tx_t verdict;
 	int select;			/* what ndo_select_queue answers */
 	unsigned int xmits;
@@ -99,6 +102,15 @@ static int fake_open(struct net_device *dev)
 {
 	to_fake(dev)->opens++;
 	return to_fake(dev)->open_rc;
+}
+
+static int fake_stop(struct net_device *dev)
+{
+	struct fake_dev *f = to_fake(dev);
+
+	f->stops++;
+	f->up_in_stop = dev->up;
+	return f->stop_rc;
 }
 
 static netdev_tx_t fake_xmit(struct sk_buff *skb, struct net_device *dev)
@@ -137,6 +149,12 @@ static const struct net_device_ops select_ops = {
 	.ndo_open = fake_open,
 	.ndo_start_xmit = fake_xmit,
 	.ndo_select_queue = fake_select,
+};
+
+static const struct net_device_ops stop_ops = {
+	.ndo_open = fake_open,
+	.ndo_stop = fake_stop,
+	.ndo_start_xmit = fake_xmit,
 };
 
 static const struct net_device_ops noxmit_ops = {
@@ -654,6 +672,69 @@ static void test_napi_complete_outside_poll(void **state)
 	assert_false(net_rx_pending());
 }
 
+static void test_napi_disable_scheduled(void **state)
+{
+	struct fake_napi a, b;
+
+	(void)state;
+	fake_napi_init(&a, 'a', 64);
+	fake_napi_init(&b, 'b', 64);
+	assert_true(napi_schedule(&a.napi));
+	assert_true(napi_schedule(&b.napi));
+	/* Off the list before NET_RX runs: only b is polled. */
+	napi_disable(&a.napi);
+	assert_false(napi_schedule(&a.napi));
+	run_net_rx();
+	assert_string_equal(poll_log, "b");
+	assert_int_equal(a.napi.polls, 0);
+	assert_false(net_rx_pending());
+
+	/* Enabled again: scheduled and polled as before. */
+	napi_enable(&a.napi);
+	assert_false(napi_scheduled(&a.napi));
+	assert_true(napi_schedule(&a.napi));
+	run_net_rx();
+	assert_string_equal(poll_log, "ba");
+	assert_false(napi_scheduled(&a.napi));
+
+	/* Enabling a napi that is not disabled changes nothing. */
+	napi_enable(&a.napi);
+	assert_false(napi_scheduled(&a.napi));
+	assert_true(napi_schedule(&a.napi));
+	napi_enable(&a.napi);
+	assert_true(napi_scheduled(&a.napi));
+	run_net_rx();
+	assert_false(napi_scheduled(&a.napi));
+}
+
+static struct napi_struct *disable_in_poll;
+
+static int disabling_poll(struct napi_struct *napi, int budget)
+{
+	napi_disable(disable_in_poll);
+	/* The driver's completion is refused: it must leave its interrupt off. */
+	assert_false(napi_complete_done(napi, 0));
+	return budget;
+}
+
+static void test_napi_disable_inside_poll(void **state)
+{
+	struct napi_struct n;
+
+	(void)state;
+	netif_napi_add(&fa.dev, &n, disabling_poll, 16);
+	disable_in_poll = &n;
+	assert_true(napi_schedule(&n));
+	run_net_rx();
+	/* A full-weight poll, but disabled meanwhile: not polled again. */
+	assert_int_equal(n.polls, 1);
+	assert_true(napi_scheduled(&n));
+	assert_false(net_rx_pending());
+	assert_false(napi_schedule(&n));
+	napi_enable(&n);
+	assert_false(napi_scheduled(&n));
+}
+
 /* ---- receive ----------------------------------------------------------------- */
 
 static struct sk_buff *rx_seen;
@@ -859,6 +940,117 @@ static void test_hard_start_xmit_without_method(void **state)
 	assert_int_equal(delta().tx_dropped_down, 1);
 }
 
+/* ---- open and close ----------------------------------------------------------- */
+
+/* Registered by the first test that needs it, with ndo_stop. */
+static struct fake_dev fc;
+
+static struct fake_dev *closable(void)
+{
+	if (!dev_ifindex(&fc.dev)) {
+		fake_dev_init(&fc, &stop_ops, 1, 1, 0x58);
+		assert_int_equal(register_netdev(&fc.dev), 0);
+	}
+	fc.opens = fc.stops = 0;
+	fc.open_rc = fc.stop_rc = 0;
+	return &fc;
+}
+
+static void test_dev_close(void **state)
+{
+	struct fake_dev *f = closable();
+
+	(void)state;
+	/* Never opened: nothing to stop. */
+	assert_int_equal(dev_close(&f->dev), 0);
+	assert_int_equal(f->stops, 0);
+	assert_int_equal(dev_close(NULL), -1);
+
+	assert_int_equal(dev_open(&f->dev), 0);
+	assert_int_equal(xmit_hash(f, 0), NET_XMIT_SUCCESS);
+	assert_int_equal(f->xmits, 1);
+	assert_int_equal(dev_close(&f->dev), 0);
+	assert_int_equal(f->stops, 1);
+	/* Marked down before the driver stops, so no transmit races the stop. */
+	assert_false(f->up_in_stop);
+	assert_false(f->dev.up);
+	assert_int_equal(xmit_hash(f, 0), NET_XMIT_DROP);
+	assert_int_equal(f->xmits, 1);
+	assert_int_equal(delta().tx_dropped_down, 1);
+	/* Closing twice stops once. */
+	assert_int_equal(dev_close(&f->dev), 0);
+	assert_int_equal(f->stops, 1);
+
+	/* Reopen goes through the driver again. */
+	assert_int_equal(dev_open(&f->dev), 0);
+	assert_int_equal(f->opens, 2);
+	assert_true(f->dev.up);
+	assert_int_equal(xmit_hash(f, 0), NET_XMIT_SUCCESS);
+
+	/* A failing stop is reported, and the device is down regardless. */
+	f->stop_rc = -7;
+	assert_int_equal(dev_close(&f->dev), -7);
+	assert_false(f->dev.up);
+	assert_int_equal(xmit_hash(f, 0), NET_XMIT_DROP);
+
+	/* No ndo_stop: closing is only marking down. */
+	fb.dev.up = true;
+	assert_int_equal(dev_close(&fb.dev), 0);
+	assert_false(fb.dev.up);
+	assert_int_equal(printk_capture_len, 0);
+}
+
+static void test_ip_link_set(void **state)
+{
+	struct fake_dev *f = closable();
+
+	(void)state;
+	/* Silent on success, like iproute2. */
+	assert_int_equal(run_cmd("ip link set dev eth3 up"), 0);
+	assert_int_equal(printk_capture_len, 0);
+	assert_true(f->dev.up);
+	assert_int_equal(f->opens, 1);
+	/* Already up: nothing to do. */
+	assert_int_equal(run_cmd("ip link set eth3 up"), 0);
+	assert_int_equal(f->opens, 1);
+	assert_int_equal(run_cmd("ip link set eth3 down"), 0);
+	assert_int_equal(printk_capture_len, 0);
+	assert_false(f->dev.up);
+	assert_int_equal(f->stops, 1);
+	assert_int_equal(run_cmd("ip link show eth3"), 0);
+	assert_non_null(strstr(printk_capture, "5: eth3: <BROADCAST,MULTICAST> mtu 1500 qdisc "
+				"noqueue state DOWN"));
+	/* The last of up/down wins; "s" is set, as in iproute2; no change is no error. */
+	printk_capture_reset();
+	assert_int_equal(run_cmd("ip l s up dev eth3 down up"), 0);
+	assert_true(f->dev.up);
+	assert_int_equal(run_cmd("ip link set dev eth3"), 0);
+	assert_true(f->dev.up);
+	assert_int_equal(run_cmd("ip link set dev eth3 down"), 0);
+	assert_int_equal(printk_capture_len, 0);
+
+	/* iproute2's errors. */
+	assert_int_equal(run_cmd("ip link set dev eth9 up"), -1);
+	assert_string_equal(printk_capture, "Cannot find device \"eth9\"\n");
+	printk_capture_reset();
+	assert_int_equal(run_cmd("ip link set up"), -1);
+	assert_string_equal(printk_capture,
+			    "Not enough information: \"dev\" argument is required.\n");
+	printk_capture_reset();
+	assert_int_equal(run_cmd("ip link set eth3 dev"), -1);
+	assert_string_equal(printk_capture, "Command line is not complete. Try option \"help\"\n");
+	printk_capture_reset();
+	assert_int_equal(run_cmd("ip link set dev eth3 mtu 9000"), -1);
+	assert_string_equal(printk_capture,
+			    "Error: either \"dev\" is duplicate, or \"mtu\" is a garbage.\n");
+	printk_capture_reset();
+	f->open_rc = -1;
+	assert_int_equal(run_cmd("ip link set eth3 up"), -1);
+	assert_string_equal(printk_capture, "RTNETLINK answers: Input/output error\n");
+	assert_false(f->dev.up);
+	assert_int_equal(f->stops, 2);
+}
+
 /* ---- shell ------------------------------------------------------------------- */
 
 static void test_ip_link(void **state)
@@ -969,6 +1161,8 @@ int main(void)
 		T(test_napi_without_poll),
 		T(test_napi_rescheduled_inside_poll),
 		T(test_napi_complete_outside_poll),
+		T(test_napi_disable_scheduled),
+		T(test_napi_disable_inside_poll),
 		T(test_receive_dispatch),
 		T(test_receive_nohandler),
 		T(test_receive_runt_and_nodev),
@@ -978,6 +1172,8 @@ int main(void)
 		T(test_xmit_busy_dropped),
 		T(test_xmit_device_down),
 		T(test_hard_start_xmit_without_method),
+		T(test_dev_close),
+		T(test_ip_link_set),
 		T(test_ip_link),
 		T(test_ip_s_link),
 		T(test_softnet_command),
