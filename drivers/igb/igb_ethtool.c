@@ -67,17 +67,83 @@ void igb_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *st)
 
 /* ---- ethtool ---- */
 
+/* `ethtool -S` counters as name/offset tables, one per source structure. */
+struct igb_stat {
+	const char *name;
+	size_t off;
+};
+
+#define NETDEV_STAT(n, f) { n, offsetof(struct rtnl_link_stats64, f) }
+#define HW_STAT(n, f)     { n, offsetof(struct igb_hw_stats, f) }
+#define RING_STAT(n, f)   { n, offsetof(struct igb_ring_stats, f) }
+
+static const struct igb_stat netdev_stats[] = {
+	NETDEV_STAT("rx_packets", rx_packets), NETDEV_STAT("tx_packets", tx_packets),
+	NETDEV_STAT("rx_bytes", rx_bytes), NETDEV_STAT("tx_bytes", tx_bytes),
+	NETDEV_STAT("rx_errors", rx_errors), NETDEV_STAT("tx_errors", tx_errors),
+	NETDEV_STAT("rx_dropped", rx_dropped), NETDEV_STAT("tx_dropped", tx_dropped),
+	NETDEV_STAT("multicast", multicast), NETDEV_STAT("collisions", collisions),
+	NETDEV_STAT("rx_length_errors", rx_length_errors),
+	NETDEV_STAT("rx_over_errors", rx_over_errors),
+	NETDEV_STAT("rx_frame_errors", rx_frame_errors),
+	NETDEV_STAT("rx_fifo_errors", rx_fifo_errors),
+	NETDEV_STAT("rx_nohandler", rx_nohandler),
+};
+
+/* Linux's names where igb has one, else the register's. */
+static const struct igb_stat hw_stats[] = {
+	HW_STAT("rx_crc_errors", crcerrs), HW_STAT("rx_missed_errors", mpc),
+	HW_STAT("rx_no_buffer_count", rnbc), HW_STAT("rx_short_length_errors", ruc),
+	HW_STAT("rx_long_length_errors", roc), HW_STAT("rx_align_errors", algnerrc),
+	HW_STAT("tx_tcp_seg_good", tsctc),
+	HW_STAT("rxerrc", rxerrc), HW_STAT("rfc", rfc), HW_STAT("rjc", rjc),
+	HW_STAT("gprc", gprc), HW_STAT("gptc", gptc), HW_STAT("gorc", gorc),
+	HW_STAT("gotc", gotc), HW_STAT("bprc", bprc), HW_STAT("bptc", bptc),
+	HW_STAT("mprc", mprc), HW_STAT("mptc", mptc), HW_STAT("tpr", tpr),
+	HW_STAT("tpt", tpt), HW_STAT("tor", tor), HW_STAT("tot", tot),
+};
+
+static const struct igb_stat tx_ring_stats[] = {
+	RING_STAT("packets", packets), RING_STAT("bytes", bytes),
+	RING_STAT("restart", restart_queue), RING_STAT("busy", tx_busy),
+	RING_STAT("dropped", tx_dropped), RING_STAT("hang", tx_hang),
+	RING_STAT("tso", tso), RING_STAT("csum", csum_offload),
+};
+
+static const struct igb_stat rx_ring_stats[] = {
+	RING_STAT("packets", packets), RING_STAT("bytes", bytes),
+	RING_STAT("drops", rx_dropped), RING_STAT("alloc_failed", alloc_failed),
+	RING_STAT("csum_err", csum_err), RING_STAT("csum_good", csum_good),
+	RING_STAT("non_eop", non_eop_descs), RING_STAT("errors", rx_errors),
+	RING_STAT("runt", runt), RING_STAT("oversize", oversize),
+};
+
 static void put_stat(const char *name, uint64_t v)
 {
 	kprintf("     %s: %llu\n", name, (unsigned long long)v);
 }
 
-static void put_stat_n(const char *fmt, unsigned int n, uint64_t v)
+static void put_stat_n(const char *prefix, unsigned int n, const char *name, uint64_t v)
 {
-	char name[40];
+	kprintf("     %s_%u_%s: %llu\n", prefix, n, name, (unsigned long long)v);
+}
 
-	snprintf(name, sizeof(name), fmt, n);
-	put_stat(name, v);
+static uint64_t stat_at(const void *base, const struct igb_stat *s)
+{
+	return *(const uint64_t *)((const uint8_t *)base + s->off);
+}
+
+static void put_table(const struct igb_stat *t, size_t n, const void *base)
+{
+	for (size_t i = 0; i < n; i++)
+		put_stat(t[i].name, stat_at(base, &t[i]));
+}
+
+static void put_queue_table(const char *prefix, unsigned int q, const struct igb_stat *t,
+			    size_t n, const void *base)
+{
+	for (size_t i = 0; i < n; i++)
+		put_stat_n(prefix, q, t[i].name, stat_at(base, &t[i]));
 }
 
 static void igb_print_stats(struct igb_adapter *adapter)
@@ -93,49 +159,10 @@ static void igb_print_stats(struct igb_adapter *adapter)
 		csum_err += adapter->rx_ring[q].stats.csum_err;
 
 	kprintf("NIC statistics:\n");
-	/* netdev totals */
-	put_stat("rx_packets", st.rx_packets);
-	put_stat("tx_packets", st.tx_packets);
-	put_stat("rx_bytes", st.rx_bytes);
-	put_stat("tx_bytes", st.tx_bytes);
-	put_stat("rx_errors", st.rx_errors);
-	put_stat("tx_errors", st.tx_errors);
-	put_stat("rx_dropped", st.rx_dropped);
-	put_stat("tx_dropped", st.tx_dropped);
-	put_stat("multicast", st.multicast);
-	put_stat("collisions", st.collisions);
-	put_stat("rx_length_errors", st.rx_length_errors);
-	put_stat("rx_over_errors", st.rx_over_errors);
-	put_stat("rx_frame_errors", st.rx_frame_errors);
-	put_stat("rx_fifo_errors", st.rx_fifo_errors);
-	put_stat("rx_nohandler", st.rx_nohandler);
+	put_table(netdev_stats, ARRAY_SIZE(netdev_stats), &st);
 	put_stat("rx_csum_errors", csum_err);
 	put_stat("tx_timeout_count", adapter->tx_timeout_count);
-
-	/* hardware, Linux names */
-	put_stat("rx_crc_errors", hs->crcerrs);
-	put_stat("rx_missed_errors", hs->mpc);
-	put_stat("rx_no_buffer_count", hs->rnbc);
-	put_stat("rx_short_length_errors", hs->ruc);
-	put_stat("rx_long_length_errors", hs->roc);
-	put_stat("rx_align_errors", hs->algnerrc);
-	put_stat("tx_tcp_seg_good", hs->tsctc);
-	/* hardware, register names */
-	put_stat("rxerrc", hs->rxerrc);
-	put_stat("rfc", hs->rfc);
-	put_stat("rjc", hs->rjc);
-	put_stat("gprc", hs->gprc);
-	put_stat("gptc", hs->gptc);
-	put_stat("gorc", hs->gorc);
-	put_stat("gotc", hs->gotc);
-	put_stat("bprc", hs->bprc);
-	put_stat("bptc", hs->bptc);
-	put_stat("mprc", hs->mprc);
-	put_stat("mptc", hs->mptc);
-	put_stat("tpr", hs->tpr);
-	put_stat("tpt", hs->tpt);
-	put_stat("tor", hs->tor);
-	put_stat("tot", hs->tot);
+	put_table(hw_stats, ARRAY_SIZE(hw_stats), hs);
 
 	/* link, interrupts, hardware handshakes (the last three: all ports) */
 	put_stat("link_changes", adapter->link_changes);
@@ -148,41 +175,23 @@ static void igb_print_stats(struct igb_adapter *adapter)
 	for (unsigned int v = 0; v < adapter->num_q_vectors; v++) {
 		const struct igb_q_vector *qv = &adapter->q_vector[v];
 
-		put_stat_n("q_vector_%u_irqs", v, qv->irqs);
-		put_stat_n("q_vector_%u_polls", v, qv->napi.polls);
-		put_stat_n("q_vector_%u_completes", v, qv->napi.completes);
+		put_stat_n("q_vector", v, "irqs", qv->irqs);
+		put_stat_n("q_vector", v, "polls", qv->napi.polls);
+		put_stat_n("q_vector", v, "completes", qv->napi.completes);
 	}
 
-	/* per queue */
 	for (unsigned int q = 0; q < adapter->num_queues; q++) {
-		const struct igb_ring_stats *tx = &adapter->tx_ring[q].stats;
 		const struct netdev_queue *txq = &dev->tx_queue[q];
 
-		put_stat_n("tx_queue_%u_packets", q, tx->packets);
-		put_stat_n("tx_queue_%u_bytes", q, tx->bytes);
-		put_stat_n("tx_queue_%u_restart", q, tx->restart_queue);
-		put_stat_n("tx_queue_%u_busy", q, tx->tx_busy);
-		put_stat_n("tx_queue_%u_dropped", q, tx->tx_dropped);
-		put_stat_n("tx_queue_%u_hang", q, tx->tx_hang);
-		put_stat_n("tx_queue_%u_tso", q, tx->tso);
-		put_stat_n("tx_queue_%u_csum", q, tx->csum_offload);
-		put_stat_n("tx_queue_%u_stops", q, txq->stops);
-		put_stat_n("tx_queue_%u_wakes", q, txq->wakes);
+		put_queue_table("tx_queue", q, tx_ring_stats, ARRAY_SIZE(tx_ring_stats),
+				&adapter->tx_ring[q].stats);
+		put_stat_n("tx_queue", q, "stops", txq->stops);
+		put_stat_n("tx_queue", q, "wakes", txq->wakes);
 	}
 	for (unsigned int q = 0; q < adapter->num_queues; q++) {
-		const struct igb_ring_stats *rx = &adapter->rx_ring[q].stats;
-
-		put_stat_n("rx_queue_%u_packets", q, rx->packets);
-		put_stat_n("rx_queue_%u_bytes", q, rx->bytes);
-		put_stat_n("rx_queue_%u_drops", q, rx->rx_dropped);
-		put_stat_n("rx_queue_%u_hw_drops", q, hs->rqdpc[q]);
-		put_stat_n("rx_queue_%u_alloc_failed", q, rx->alloc_failed);
-		put_stat_n("rx_queue_%u_csum_err", q, rx->csum_err);
-		put_stat_n("rx_queue_%u_csum_good", q, rx->csum_good);
-		put_stat_n("rx_queue_%u_non_eop", q, rx->non_eop_descs);
-		put_stat_n("rx_queue_%u_errors", q, rx->rx_errors);
-		put_stat_n("rx_queue_%u_runt", q, rx->runt);
-		put_stat_n("rx_queue_%u_oversize", q, rx->oversize);
+		put_queue_table("rx_queue", q, rx_ring_stats, ARRAY_SIZE(rx_ring_stats),
+				&adapter->rx_ring[q].stats);
+		put_stat_n("rx_queue", q, "hw_drops", hs->rqdpc[q]);
 	}
 }
 
