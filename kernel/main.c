@@ -62,8 +62,12 @@ static void net_start(void)
 		app = NULL;
 	}
 	kprintf("READY%s boot_us=%llu\n", mac, (unsigned long long)(ktime_get_ns() / 1000));
-	if (app)
+	if (app) {
+		int prev = cpu_account_enter(CPU_USER);
+
 		app->run(dev);
+		cpu_account_exit(prev);
+	}
 }
 
 void kmain(uint32_t magic, uintptr_t info);
