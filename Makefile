@@ -3,7 +3,8 @@
 #   make run         boot the ISO in QEMU (-device igb, user networking, serial here)
 #   make run-kernel  boot the ELF with -kernel
 #   make test        host unit tests, then integration tests in QEMU
-#   make bench       boot-time benchmark (README figures)
+#   make bench       boot-time and driver benchmarks (README figures)
+#   make fuzz        libFuzzer on the raw-frame entry point (FUZZ_SECONDS=60)
 #   make deps        install missing dependencies (root) or print the command
 VERSION   := 0.1.0
 BUILD     := build
@@ -14,7 +15,7 @@ QEMU_EXTRA ?=
 CMDLINE   ?=
 
 .DEFAULT_GOAL := all
-.PHONY: all iso run run-kernel test unit integration bench deps clean
+.PHONY: all iso run run-kernel test unit integration bench deps clean fuzz
 
 # Dependencies: checked on every entry point, installed only when missing.
 deps:
@@ -85,6 +86,7 @@ run-kernel: all
 # Each test/unit/NAME.mk adds NAME to UNIT_TESTS and lists NAME_SRCS.
 UNIT_TESTS :=
 include $(sort $(wildcard test/unit/*.mk))
+include test/fuzz/fuzz.mk
 UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -DRINGOS_HOST -I. -Itest/unit \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 UNIT_BINS := $(addprefix $(BUILD)/unit/,$(UNIT_TESTS))
@@ -96,7 +98,7 @@ $(BUILD)/unit/$(1): $$($(1)_SRCS) $$(wildcard kernel/*.h test/unit/*.h) | deps
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 
-unit: $(UNIT_BINS)
+unit: $(UNIT_BINS) fuzz-replay
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; timeout 120 $$t; done
 
 integration: all

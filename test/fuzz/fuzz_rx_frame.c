@@ -1,0 +1,740 @@
+/* Fuzz entry point: raw frames and the descriptor write-backs that announce
+ * them, through what app=l2reflect runs on the wire:
+ *
+ *   igb_clean_rx_irq -> netif_receive_skb -> l2reflect -> dev_queue_xmit
+ *     -> igb_xmit_frame -> igb_xmit_frame_ring, then igb_clean_tx_irq
+ *
+ * all of it the real code (drivers/igb, net/dev.c, net/skbuff.c, apps, and the
+ * slab, page and DMA allocators on a host arena). The harness plays the
+ * device, as test/unit/test_igb.c does, over a calloc'd register file: on RX
+ * it writes frames into posted buffers and the input's write-backs over their
+ * descriptors; on TX it fetches descriptors from TDH to TDT, reads the frames
+ * and writes DD back.
+ *
+ * Being the device, the harness checks what the driver hands a device, which
+ * no sanitizer sees inside the arena: every DMA address must be a live RX
+ * buffer, every descriptor well formed, and every frame sent must be the one
+ * received with its MACs swapped. After each input it drains both rings and
+ * aborts unless every skb, buffer and page is back where it came from, so one
+ * input cannot leave state that breaks the next. Input format: README.md. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "host_support.h"
+#include "apps/app.h"
+#include "drivers/igb/igb.h"
+#include "kernel/irqflags.h"
+#include "kernel/ktimer.h"
+#include "kernel/page_alloc.h"
+#include "kernel/slab.h"
+#include "kernel/softirq.h"
+#include "kernel/time.h"
+#include "net/skbuff.h"
+
+#define ARENA_SIZE  (16UL << 20)
+#define ARENA_ALIGN (4UL << 20)
+#define REGS_SIZE   (128u << 10)
+#define NQ          2
+/* No jumbo frames: the longest frame either ring takes (tagged MTU frame). */
+#define FRAME_MAX   (ETH_FRAME_LEN + VLAN_HLEN)
+/* Ring sizes an input can pick: 64 to 120 descriptors in steps of 8. */
+#define RING_MIN    64
+#define RING_MAX    (RING_MIN + 7 * 8)
+#define MAX_RECORDS 256
+/* Draining takes at most one poll per posted RX slot plus one per TX packet;
+ * twice that is a bound a correct driver never reaches. */
+#define MAX_DRAIN   (4 * RING_MAX)
+
+/* Global header. */
+enum { G_FLAGS, G_RX_BUDGET, G_TX_BUDGET, G_RINGS, G_ALLOC_FAIL, G_LEN };
+#define GF_RXCSUM    0x01
+#define GF_RXHASH    0x02
+#define GF_DEV_DOWN  0x04
+#define GF_ONE_QUEUE 0x08
+
+/* Per record: the 16-byte write-back, a control byte, a 16-bit data length. */
+#define WB_LEN       16
+#define REC_CTL      WB_LEN
+#define REC_DLEN     (WB_LEN + 1)
+#define REC_HDR_LEN  (WB_LEN + 3)
+#define RC_QUEUE     0x01	/* RX queue 1 instead of 0 */
+#define RC_POLL      0x02	/* the burst ends here: the driver polls */
+/* What happens around that poll, in poll()'s order: */
+#define RC_RESET     0x20	/* the rings are reset, as ifdown + ifup do */
+#define RC_HANG      0x10	/* the watchdog's hang check runs, 2 s later */
+#define RC_TX_DEVICE 0x04	/* the device sends what the TX rings hold */
+#define RC_TX_CLEAN  0x08	/* the poll reclaims TX before RX, as igb_poll does */
+
+struct expect {
+	uint32_t len;
+	uint8_t bytes[FRAME_MAX];
+};
+
+/* Frames the driver queued on one TX ring and the device has not sent yet, in
+ * ring order. One packet takes at least one descriptor, so a ring's worth is
+ * always enough. */
+struct expect_fifo {
+	struct expect e[RING_MAX];
+	unsigned int head, n;
+};
+
+struct harness {
+	struct igb_adapter *ad;
+	uint8_t *regs;
+	unsigned int nq;
+	int rx_budget, tx_budget;
+	uint8_t alloc_fail_mask;
+	unsigned int rx_allocs;
+	bool rx_pending[NQ];		/* a write-back without DD waits for its DD */
+	uint16_t rx_pending_idx[NQ];
+};
+
+static struct harness h;
+static struct expect_fifo fifo[NQ];
+static struct expect scratch;
+static uint8_t *arena;
+static struct page_stats pages_at_start;
+static void *(*real_rx_alloc)(struct skb_buf_pool *);
+static void (*real_rx_free)(struct skb_buf_pool *, void *);
+static rx_handler_func_t l2reflect_rx;
+/* One bit per 2 KiB of arena: set while that RX buffer is allocated. */
+static uint8_t rx_live[ARENA_SIZE / IGB_RX_BUFSZ / 8];
+/* Per RX buffer: the length the device last announced for a frame in it. */
+static uint16_t rx_len[ARENA_SIZE / IGB_RX_BUFSZ];
+static int bh_depth;
+static uint64_t fake_jiffies;
+
+static __noreturn __printf(1, 2) void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("fuzz_rx_frame: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	abort();
+}
+
+/* ---- what the driver and net/dev.c link against ---- */
+
+uint64_t jiffies(void)
+{
+	return fake_jiffies;
+}
+
+
+int igb_wait_reg(const struct igb_hw *hw, uint32_t reg, const char *reg_name,
+		 uint32_t mask, uint32_t want, uint32_t timeout_us)
+{
+	(void)timeout_us;
+	/* The register file keeps what was written: the state polled for must
+	 * already be there, or the driver waits for something it never asked. */
+	if ((igb_rd32(hw, reg) & mask) != want)
+		die("igb_wait_reg(%s): %08x & %08x != %08x", reg_name, igb_rd32(hw, reg), mask, want);
+	return 0;
+}
+
+void local_bh_disable(void)
+{
+	bh_depth++;
+}
+
+void local_bh_enable(void)
+{
+	if (--bh_depth < 0)
+		die("local_bh_enable without local_bh_disable");
+}
+
+void raise_softirq_irqoff(unsigned int nr)
+{
+	if (!irqs_disabled())
+		die("raise_softirq_irqoff(%u) with interrupts on", nr);
+}
+
+/* net_dev_init and net_rx_action are all that reach these two: the harness
+ * polls the rings itself, without the NET_RX softirq. */
+void open_softirq(unsigned int nr, void (*action)(void))
+{
+	(void)action;
+	die("open_softirq(%u): not part of this harness", nr);
+}
+
+uint64_t ktime_get_ns(void)
+{
+	die("ktime_get_ns: not part of this harness");
+}
+
+/* ---- RX buffer ownership ---- */
+
+static size_t arena_off(uint64_t addr, uint64_t len, const char *what)
+{
+	uint64_t start = (uintptr_t)arena;
+
+	if (addr < start || len > ARENA_SIZE || addr - start > ARENA_SIZE - len)
+		die("%s: %llu bytes at %#llx lie outside RAM", what, (unsigned long long)len,
+		    (unsigned long long)addr);
+	return (size_t)(addr - start);
+}
+
+static bool buf_live(size_t off)
+{
+	size_t b = off / IGB_RX_BUFSZ;
+
+	return rx_live[b / 8] & (1u << (b % 8));
+}
+
+static void buf_mark(void *buf, bool live)
+{
+	size_t off = arena_off((uintptr_t)buf, IGB_RX_BUFSZ, "RX buffer"), b = off / IGB_RX_BUFSZ;
+
+	if (off % IGB_RX_BUFSZ)
+		die("RX buffer %p not %u-aligned", buf, IGB_RX_BUFSZ);
+	if (buf_live(off) == live)
+		die("RX buffer %p %s twice", buf, live ? "allocated" : "freed");
+	rx_live[b / 8] ^= (uint8_t)(1u << (b % 8));
+}
+
+/* Also fails on the input's pattern, so the refill-failure paths run. */
+static void *harness_rx_alloc(struct skb_buf_pool *pool)
+{
+	void *buf;
+
+	if (h.alloc_fail_mask & (1u << (h.rx_allocs++ % 8)))
+		return NULL;
+	buf = real_rx_alloc(pool);
+	if (buf)
+		buf_mark(buf, true);
+	return buf;
+}
+
+static void harness_rx_free(struct skb_buf_pool *pool, void *buf)
+{
+	buf_mark(buf, false);
+	real_rx_free(pool, buf);
+}
+
+/* What the device may touch: len bytes inside one allocated RX buffer. */
+static void *dma_target(uint64_t addr, uint32_t len, const char *what)
+{
+	size_t off = arena_off(addr, len, what);
+
+	if (!buf_live(off) || off / IGB_RX_BUFSZ != (off + len - 1) / IGB_RX_BUFSZ)
+		die("%s: %u bytes at %#llx are not inside an allocated RX buffer", what, len,
+		    (unsigned long long)addr);
+	return (void *)(uintptr_t)addr;
+}
+
+/* ---- the device ---- */
+
+static uint32_t reg(uint32_t off)
+{
+	return igb_rd32(&h.ad->hw, off);
+}
+
+static void set_reg(uint32_t off, uint32_t v)
+{
+	igb_wr32(&h.ad->hw, off, v);
+}
+
+static uint16_t ring_next(const struct igb_ring *r, uint32_t i)
+{
+	return (uint16_t)(i + 1 == r->count ? 0 : i + 1);
+}
+
+/* Writes one frame and its write-back into the next posted slot. Returns
+ * false when the write-back lacks DD: the device is still busy with that
+ * descriptor and writes nothing after it until it finishes. */
+static bool device_rx(unsigned int q, const uint8_t *wb, const uint8_t *data, uint32_t dlen)
+{
+	struct igb_ring *r = &h.ad->rx_ring[q];
+	uint32_t head = reg(IGB_RDH(q)), tail = reg(IGB_RDT(q));
+	union igb_adv_rx_desc *d;
+	uint8_t *buf;
+
+	if (tail >= r->count)
+		die("rx%u: RDT %u past a ring of %u", q, tail, r->count);
+	/* Queue off or nothing posted: the frame is missed (RNBC on hardware). */
+	if (!(reg(IGB_RCTL) & IGB_RCTL_EN) || !(reg(IGB_RXDCTL(q)) & IGB_XDCTL_ENABLE) ||
+	    head == tail)
+		return true;
+	d = IGB_RX_DESC(r, head);
+	if (d->read.hdr_addr)
+		die("rx%u slot %u: hdr_addr %#llx without header split", q, head,
+		    (unsigned long long)d->read.hdr_addr);
+	buf = dma_target(d->read.pkt_addr, IGB_RX_BUFSZ, "RX pkt_addr");
+	/* The rest of the buffer is zeroed so an input replays the same no matter
+	 * which buffer, with what left in it, the slot holds. */
+	memcpy(buf, data, dlen);
+	memset(buf + dlen, 0, IGB_RX_BUFSZ - dlen);
+	memcpy(d, wb, WB_LEN);
+	rx_len[arena_off((uintptr_t)buf, IGB_RX_BUFSZ, "RX buffer") / IGB_RX_BUFSZ] = d->wb.length;
+	set_reg(IGB_RDH(q), ring_next(r, head));
+	if (d->wb.status_error & IGB_RXD_STAT_DD)
+		return true;
+	h.rx_pending[q] = true;
+	h.rx_pending_idx[q] = (uint16_t)head;
+	return false;
+}
+
+static void device_rx_finish(void)
+{
+	for (unsigned int q = 0; q < h.nq; q++) {
+		if (h.rx_pending[q])
+			IGB_RX_DESC(&h.ad->rx_ring[q], h.rx_pending_idx[q])->wb.status_error |=
+				IGB_RXD_STAT_DD;
+		h.rx_pending[q] = false;
+	}
+}
+
+static void wire_check(unsigned int q, const uint8_t *frame, uint32_t len)
+{
+	struct expect_fifo *f = &fifo[q];
+	const struct expect *e;
+
+	if (!f->n)
+		die("tx%u: a %u-byte frame nobody queued", q, len);
+	e = &f->e[f->head];
+	if (e->len != len)
+		die("tx%u: frame of %u bytes sent, %u expected", q, len, e->len);
+	for (uint32_t k = 0; k < len; k++)
+		if (frame[k] != e->bytes[k])
+			die("tx%u: byte %u of %u sent as %02x, expected %02x", q, k, len,
+			    frame[k], e->bytes[k]);
+	f->head = (f->head + 1) % RING_MAX;
+	f->n--;
+}
+
+/* Fetches and sends every descriptor from TDH up to TDT, reporting DD on
+ * those with RS, as the device does. The driver moves TDT past whole packets
+ * only, so TDT inside a packet is a driver bug. */
+static void device_tx(unsigned int q)
+{
+	struct igb_ring *t = &h.ad->tx_ring[q];
+	uint32_t head = reg(IGB_TDH(q)), tail = reg(IGB_TDT(q));
+	static uint8_t frame[FRAME_MAX];
+	uint32_t flen = 0, paylen = 0;
+	bool in_packet = false;
+
+	if (tail >= t->count || head >= t->count)
+		die("tx%u: TDH %u / TDT %u past a ring of %u", q, head, tail, t->count);
+	/* A queue left off never sends: the drain then reports it. */
+	if (!(reg(IGB_TCTL) & IGB_TCTL_EN) || !(reg(IGB_TXDCTL(q)) & IGB_XDCTL_ENABLE))
+		return;
+	for (unsigned int n = 0; n < t->count && head != tail; n++) {
+		union igb_adv_tx_desc *d = IGB_TX_DESC(t, head);
+		uint32_t cmd = d->read.cmd_type_len, len = cmd & IGB_ADVTXD_DTALEN_MASK;
+
+		if (!(cmd & IGB_ADVTXD_DCMD_DEXT))
+			die("tx%u slot %u: legacy descriptor %08x", q, head, cmd);
+		if ((cmd & (0xFu << 20)) == IGB_ADVTXD_DTYP_CTXT) {
+			if (in_packet)
+				die("tx%u slot %u: context descriptor inside a packet", q, head);
+		} else if ((cmd & (0xFu << 20)) == IGB_ADVTXD_DTYP_DATA) {
+			if (cmd & IGB_ADVTXD_DCMD_TSE)
+				die("tx%u slot %u: TSO asked for a received frame", q, head);
+			if (!in_packet) {
+				paylen = d->read.olinfo_status >> IGB_ADVTXD_PAYLEN_SHIFT;
+				flen = 0;
+				in_packet = true;
+			}
+			if (!len || len > FRAME_MAX - flen)
+				die("tx%u slot %u: %u more bytes after %u", q, head, len, flen);
+			memcpy(frame + flen, dma_target(d->read.buffer_addr, len, "TX buffer_addr"), len);
+			flen += len;
+			if (cmd & IGB_ADVTXD_DCMD_EOP) {
+				if (!(cmd & IGB_ADVTXD_DCMD_RS))
+					die("tx%u slot %u: EOP without RS, never reported", q, head);
+				if (flen != paylen)
+					die("tx%u: PAYLEN %u for a %u-byte frame", q, paylen, flen);
+				wire_check(q, frame, flen);
+				in_packet = false;
+			}
+			if (cmd & IGB_ADVTXD_DCMD_RS)
+				d->wb.status = IGB_TXD_STAT_DD;
+		} else {
+			die("tx%u slot %u: descriptor type %08x", q, head, cmd);
+		}
+		head = ring_next(t, head);
+	}
+	if (in_packet)
+		die("tx%u: TDT %u inside a packet", q, tail);
+	set_reg(IGB_TDH(q), head);
+}
+
+/* ---- the app, watched ---- */
+
+/* Around the real l2reflect handler: checks the skb against what the device
+ * wrote, notes what the frame must look like on the wire and, if the driver
+ * queued it, on which ring. */
+static bool reflect_and_expect(struct sk_buff *skb)
+{
+	struct expect *e = &scratch;
+	size_t off = arena_off((uintptr_t)skb->data, skb->len, "received skb");
+	uint16_t used[NQ];
+	int queued = -1;
+	bool consumed;
+
+	if (off % IGB_RX_BUFSZ || !buf_live(off))
+		die("skb data at %p, not at the start of a live RX buffer", skb->data);
+	if (skb->len != rx_len[off / IGB_RX_BUFSZ])
+		die("skb of %u bytes for a frame announced as %u", skb->len,
+		    rx_len[off / IGB_RX_BUFSZ]);
+	e->len = MIN(skb->len, (uint32_t)FRAME_MAX);
+	memcpy(e->bytes, skb->data, e->len);
+	memcpy(e->bytes, skb->data + ETH_ALEN, ETH_ALEN);
+	memcpy(e->bytes + ETH_ALEN, skb->data, ETH_ALEN);
+	/* The device does not pad: the driver sends zeroes up to the minimum. */
+	if (e->len < ETH_ZLEN) {
+		memset(e->bytes + e->len, 0, ETH_ZLEN - e->len);
+		e->len = ETH_ZLEN;
+	}
+	for (unsigned int q = 0; q < h.nq; q++)
+		used[q] = h.ad->tx_ring[q].next_to_use;
+
+	consumed = l2reflect_rx(skb);
+
+	for (unsigned int q = 0; q < h.nq; q++) {
+		if (h.ad->tx_ring[q].next_to_use == used[q])
+			continue;
+		if (queued >= 0)
+			die("one frame queued on tx%d and tx%u", queued, q);
+		queued = (int)q;
+	}
+	if (queued >= 0) {
+		struct expect_fifo *f = &fifo[queued];
+
+		if (f->n == RING_MAX)
+			die("tx%d: more frames in flight than descriptors", queued);
+		f->e[(f->head + f->n) % RING_MAX] = *e;
+		f->n++;
+	}
+	return consumed;
+}
+
+static const struct net_device_ops harness_ops = {
+	.ndo_start_xmit = igb_xmit_frame,
+};
+
+/* ---- one input ---- */
+
+static void harness_init(void)
+{
+	arena = aligned_alloc(ARENA_ALIGN, ARENA_SIZE);
+	if (!arena)
+		die("no arena");
+	memset(arena, 0, ARENA_SIZE);
+	const struct mem_range r = { (uintptr_t)arena, (uintptr_t)arena + ARENA_SIZE };
+	if (page_alloc_init(&r, 1))
+		die("page_alloc_init failed");
+	skb_init();
+	page_alloc_stats(&pages_at_start);
+}
+
+static void adapter_up(const uint8_t *g)
+{
+	struct igb_adapter *ad = calloc(1, sizeof(*ad));
+	uint16_t rx_count = (uint16_t)(RING_MIN + 8 * (g[G_RINGS] & 7));
+	uint16_t tx_count = (uint16_t)(RING_MIN + 8 * ((g[G_RINGS] >> 3) & 7));
+
+	memset(&h, 0, sizeof(h));
+	for (unsigned int q = 0; q < NQ; q++)
+		fifo[q].head = fifo[q].n = 0;
+	h.regs = calloc(1, REGS_SIZE);
+	if (!ad || !h.regs)
+		die("out of host memory");
+	h.ad = ad;
+	h.nq = g[G_FLAGS] & GF_ONE_QUEUE ? 1 : NQ;
+	h.rx_budget = 1 + g[G_RX_BUDGET] % NAPI_POLL_WEIGHT;
+	h.tx_budget = 1 + g[G_TX_BUDGET] % NAPI_POLL_WEIGHT;
+	ad->hw.hw_addr = h.regs;
+	ad->irq_mode = IGB_IRQ_MSIX;
+	ad->num_queues = h.nq;
+	strcpy(ad->netdev.name, "eth0");
+	ad->netdev.priv = ad;
+	ad->netdev.netdev_ops = &harness_ops;
+	ad->netdev.num_tx_queues = ad->netdev.real_num_tx_queues = h.nq;
+	ad->netdev.up = !(g[G_FLAGS] & GF_DEV_DOWN);
+	ad->netdev.carrier = true;
+	if (g[G_FLAGS] & GF_RXCSUM)
+		ad->netdev.features |= NETIF_F_RXCSUM;
+	if (g[G_FLAGS] & GF_RXHASH)
+		ad->netdev.features |= NETIF_F_RXHASH;
+	for (unsigned int q = 0; q < h.nq; q++) {
+		struct igb_ring *t = &ad->tx_ring[q], *r = &ad->rx_ring[q];
+		struct igb_q_vector *v = &ad->q_vector[q];
+
+		ad->netdev.tx_queue[q].dev = &ad->netdev;
+		ad->netdev.tx_queue[q].index = q;
+		t->netdev = r->netdev = &ad->netdev;
+		t->queue_index = r->queue_index = (uint8_t)q;
+		t->reg_idx = r->reg_idx = (uint8_t)q;
+		t->count = tx_count;
+		r->count = rx_count;
+		t->q_vector = r->q_vector = v;
+		v->adapter = ad;
+		v->tx_ring = t;
+		v->rx_ring = r;
+		if (igb_setup_tx_resources(t) || igb_setup_rx_resources(ad, r))
+			die("ring setup failed on an empty arena");
+	}
+	real_rx_alloc = ad->rx_pool.alloc;
+	real_rx_free = ad->rx_pool.free;
+	ad->rx_pool.alloc = harness_rx_alloc;
+	ad->rx_pool.free = harness_rx_free;
+	igb_configure_tx(ad);
+	igb_configure_rx(ad);
+	set_reg(IGB_STATUS, IGB_STATUS_LU);
+	/* Failures only from here on: bring-up itself must fill the rings. */
+	h.alloc_fail_mask = g[G_ALLOC_FAIL];
+	app_l2reflect.init(&ad->netdev);
+	l2reflect_rx = ad->netdev.rx_handler;
+	ad->netdev.rx_handler = reflect_and_expect;
+}
+
+/* The data-path half of igb_close then igb_open: queues stopped, DMA off,
+ * every skb and buffer reclaimed, rings rebuilt and refilled, queues woken
+ * as the link check does with the link up. Frames in flight are lost. */
+static void reset_rings(void)
+{
+	struct igb_adapter *ad = h.ad;
+
+	local_bh_disable();
+	for (unsigned int q = 0; q < h.nq; q++)
+		netif_tx_stop_queue(netdev_get_tx_queue(&ad->netdev, q));
+	igb_disable_rx(ad);
+	igb_disable_tx(ad);
+	for (unsigned int q = 0; q < h.nq; q++) {
+		igb_clean_tx_ring(&ad->tx_ring[q]);
+		igb_clean_rx_ring(&ad->rx_ring[q]);
+		fifo[q].n = 0;
+		h.rx_pending[q] = false;
+	}
+	igb_configure_tx(ad);
+	igb_configure_rx(ad);
+	for (unsigned int q = 0; q < h.nq; q++)
+		netif_tx_wake_queue(netdev_get_tx_queue(&ad->netdev, q));
+	local_bh_enable();
+}
+
+/* The watchdog, IGB_TX_HANG_MS on: a ring the device has not worked since
+ * is reset with its frames, which then never reach the wire. */
+static void hang_check(void)
+{
+	fake_jiffies += IGB_TX_HANG_MS;
+	for (unsigned int q = 0; q < h.nq; q++) {
+		struct igb_ring *t = &h.ad->tx_ring[q];
+		uint64_t hangs = t->stats.tx_hang;
+
+		igb_check_tx_hang(h.ad, t);
+		if (t->stats.tx_hang != hangs)
+			fifo[q].n = 0;
+	}
+}
+
+/* One igb_poll's worth on every vector, after the events ctl asks for;
+ * returns the RX work done. */
+static int poll(uint8_t ctl)
+{
+	int work = 0;
+
+	fake_jiffies++;
+	if (ctl & RC_RESET)
+		reset_rings();
+	if (ctl & RC_HANG)
+		hang_check();
+	if (ctl & RC_TX_DEVICE)
+		for (unsigned int q = 0; q < h.nq; q++)
+			device_tx(q);
+	for (unsigned int q = 0; q < h.nq; q++) {
+		int w;
+
+		if (ctl & RC_TX_CLEAN)
+			igb_clean_tx_irq(&h.ad->q_vector[q], h.tx_budget);
+		w = igb_clean_rx_irq(&h.ad->q_vector[q], h.rx_budget);
+		if (w < 0 || w > h.rx_budget)
+			die("rx%u: poll did %d with budget %d", q, w, h.rx_budget);
+		work += w;
+	}
+	device_rx_finish();
+	if (bh_depth || irqs_disabled())
+		die("poll returned with bottom halves or interrupts off");
+	return work;
+}
+
+static bool tx_idle(void)
+{
+	for (unsigned int q = 0; q < h.nq; q++)
+		if (h.ad->tx_ring[q].next_to_clean != h.ad->tx_ring[q].next_to_use)
+			return false;
+	return true;
+}
+
+/* Lets the device and the driver finish everything in flight. */
+static void drain(void)
+{
+	unsigned int n;
+
+	for (n = 0; n < MAX_DRAIN; n++)
+		if (!poll(RC_TX_DEVICE | RC_TX_CLEAN) && tx_idle())
+			break;
+	if (n == MAX_DRAIN)
+		die("rings not drained after %u polls", MAX_DRAIN);
+	for (unsigned int q = 0; q < h.nq; q++) {
+		if (fifo[q].n)
+			die("tx%u: %u queued frames never sent", q, fifo[q].n);
+		if (netif_tx_queue_stopped(&h.ad->netdev.tx_queue[q]))
+			die("tx%u: queue left stopped on an empty ring", q);
+	}
+}
+
+static void adapter_down(void)
+{
+	struct igb_adapter *ad = h.ad;
+	struct skb_stats ss;
+	struct page_stats ps;
+
+	for (unsigned int q = 0; q < h.nq; q++) {
+		struct igb_ring *t = &ad->tx_ring[q], *r = &ad->rx_ring[q];
+
+		for (unsigned int i = 0; i < t->count; i++)
+			if (t->tx_buffer_info[i].skb || t->tx_buffer_info[i].next_to_watch)
+				die("tx%u slot %u still owned after the drain", q, i);
+		kfree(t->tx_buffer_info);
+		dma_free_coherent(t->desc, t->size);
+		igb_clean_rx_ring(r);
+		kfree(r->rx_buffer_info);
+		dma_free_coherent(r->desc, r->size);
+	}
+	if (kmem_cache_destroy(ad->rx_pool.priv))
+		die("RX buffers still held by someone");
+	for (size_t b = 0; b < sizeof(rx_live); b++)
+		if (rx_live[b])
+			die("RX buffer at arena offset %zu never freed", b * 8 * IGB_RX_BUFSZ);
+	skb_get_stats(&ss);
+	if (ss.allocated != ss.freed)
+		die("%llu skbs leaked", (unsigned long long)(ss.allocated - ss.freed));
+	slab_shrink();
+	page_alloc_stats(&ps);
+	if (ps.free_pages != pages_at_start.free_pages || ps.bad_frees)
+		die("pages: %llu free, %llu at start, %llu bad frees",
+		    (unsigned long long)ps.free_pages, (unsigned long long)pages_at_start.free_pages,
+		    (unsigned long long)ps.bad_frees);
+	free(h.regs);
+	free(ad);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	size_t at = G_LEN;
+	uint8_t ctl = 0;
+
+	if (size < G_LEN)
+		return 0;
+	if (!arena)
+		harness_init();
+	printk_capture_reset();
+	adapter_up(data);
+	for (unsigned int n = 0; n < MAX_RECORDS && size - at >= REC_HDR_LEN; n++) {
+		const uint8_t *rec = data + at;
+		uint32_t dlen = (uint32_t)rec[REC_DLEN] | (uint32_t)rec[REC_DLEN + 1] << 8;
+
+		at += REC_HDR_LEN;
+		dlen = MIN(dlen, (uint32_t)MIN(size - at, (size_t)IGB_RX_BUFSZ));
+		ctl = rec[REC_CTL];
+		if (!device_rx(ctl & RC_QUEUE & (h.nq - 1), rec, data + at, dlen) ||
+		    (ctl & RC_POLL))
+			poll(ctl);
+		at += dlen;
+	}
+	/* Whatever the last burst left unpolled is seen first with the input's
+	 * own TX choices, then everything is drained. */
+	if (!(ctl & RC_POLL))
+		poll(ctl);
+	drain();
+	adapter_down();
+	return 0;
+}
+
+#ifdef FUZZ_REPLAY
+/* Replays inputs without libFuzzer (gcc, ASan/UBSan): each argument is a file
+ * or a directory of them, run in name order. */
+#include <dirent.h>
+#include <sys/stat.h>
+
+#define REPLAY_MAX_INPUT (1u << 20)
+
+static int replay_file(const char *path)
+{
+	struct stat st;
+	uint8_t *buf;
+	FILE *f;
+	int rc = 0;
+
+	if (stat(path, &st) || !S_ISREG(st.st_mode) || st.st_size > REPLAY_MAX_INPUT) {
+		fprintf(stderr, "fuzz_rx_frame: %s: not a regular file of at most %u bytes\n",
+			path, REPLAY_MAX_INPUT);
+		return -1;
+	}
+	/* Exactly the input's size, so reads past its end are caught. */
+	buf = malloc((size_t)st.st_size + !st.st_size);
+	f = fopen(path, "rb");
+	if (!buf || !f || fread(buf, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
+		perror(path);
+		rc = -1;
+	} else {
+		LLVMFuzzerTestOneInput(buf, (size_t)st.st_size);
+	}
+	if (f)
+		fclose(f);
+	free(buf);
+	return rc;
+}
+
+static int skip_dots(const struct dirent *d)
+{
+	return d->d_name[0] != '.';
+}
+
+int main(int argc, char **argv)
+{
+	unsigned int inputs = 0;
+	int failed = 0;
+
+	for (int i = 1; i < argc; i++) {
+		struct dirent **names;
+		struct stat st;
+		int n;
+
+		if (stat(argv[i], &st) || !S_ISDIR(st.st_mode)) {
+			failed |= replay_file(argv[i]);
+			inputs++;
+			continue;
+		}
+		n = scandir(argv[i], &names, skip_dots, alphasort);
+		if (n < 0) {
+			perror(argv[i]);
+			failed = -1;
+			continue;
+		}
+		for (int k = 0; k < n; k++) {
+			char path[4096];
+
+			snprintf(path, sizeof(path), "%s/%s", argv[i], names[k]->d_name);
+			failed |= replay_file(path);
+			inputs++;
+			free(names[k]);
+		}
+		free(names);
+	}
+	if (!inputs || failed) {
+		fprintf(stderr, "usage: %s FILE|DIR... (every input must be readable)\n", argv[0]);
+		return 1;
+	}
+	printf("fuzz_rx_frame: %u inputs replayed\n", inputs);
+	return 0;
+}
+#endif
