@@ -10,14 +10,12 @@
 #include <string.h>
 #include "host_support.h"
 #include "drivers/igb/igb.h"
-#include "kernel/page_alloc.h"
 #include "kernel/slab.h"
 #include "kernel/dma.h"
 #include "kernel/ktimer.h"
 #include "net/skbuff.h"
+#include "skb_arena.h"
 
-#define ARENA_SIZE  (16UL << 20)
-#define ARENA_ALIGN (4UL << 20)
 #define REGS_SIZE   (128u << 10)
 #define NQ          2
 #define RING        64
@@ -28,9 +26,6 @@
 #define TSE         0x80000000u
 #define TXSM        0x200u
 #define IXSM        0x100u
-
-static uint8_t *arena;
-static struct page_stats pages_at_start;
 
 /* ---- fakes for what the driver links against ---- */
 
@@ -98,6 +93,18 @@ static void *test_rx_alloc(struct skb_buf_pool *pool)
 	return real_rx_alloc(pool);
 }
 
+/* Wraps the driver's RX buffer free, to tell which buffers went back. */
+static void (*real_rx_free)(struct skb_buf_pool *, void *);
+static void *rx_freed[RING];
+static unsigned int rx_frees;
+
+static void test_rx_free(struct skb_buf_pool *pool, void *buf)
+{
+	assert_true(rx_frees < RING);
+	rx_freed[rx_frees++] = buf;
+	real_rx_free(pool, buf);
+}
+
 static uint32_t reg(uint32_t off)
 {
 	return igb_rd32(&ad->hw, off);
@@ -106,25 +113,6 @@ static uint32_t reg(uint32_t off)
 static void set_reg(uint32_t off, uint32_t v)
 {
 	igb_wr32(&ad->hw, off, v);
-}
-
-static int group_setup(void **state)
-{
-	(void)state;
-	arena = aligned_alloc(ARENA_ALIGN, ARENA_SIZE);
-	assert_non_null(arena);
-	const struct mem_range r = { (uintptr_t)arena, (uintptr_t)arena + ARENA_SIZE };
-	assert_int_equal(page_alloc_init(&r, 1), 0);
-	skb_init();
-	page_alloc_stats(&pages_at_start);
-	return 0;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	free(arena);
-	return 0;
 }
 
 static int setup(void **state)
@@ -160,6 +148,7 @@ static int setup(void **state)
 	ncaptured = 0;
 	rx_alloc_fail = false;
 	rx_allocs = 0;
+	rx_frees = 0;
 	alloc_watch = NULL;
 	printk_capture_reset();
 	return 0;
@@ -168,9 +157,6 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	struct skb_stats ss;
-	struct page_stats ps;
-
 	for (unsigned int i = 0; i < ncaptured; i++)
 		kfree_skb(captured[i]);
 	for (unsigned int q = 0; q < NQ; q++) {
@@ -182,8 +168,7 @@ static int teardown(void **state)
 			dma_free_coherent(t->desc, t->size);
 		}
 		if (r->desc) {
-			for (unsigned int i = 0; i < r->count; i++)
-				ad->rx_pool.free(&ad->rx_pool, r->rx_buffer_info[i].buf);
+			igb_clean_rx_ring(r);
 			kfree(r->rx_buffer_info);
 			dma_free_coherent(r->desc, r->size);
 		}
@@ -191,12 +176,8 @@ static int teardown(void **state)
 	/* Fails if any RX buffer was lost or is still held by an skb. */
 	if (ad->rx_pool.priv)
 		assert_int_equal(kmem_cache_destroy(ad->rx_pool.priv), 0);
-	skb_get_stats(&ss);
-	assert_int_equal(ss.allocated, ss.freed);
-	slab_shrink();
-	page_alloc_stats(&ps);
-	assert_int_equal(ps.free_pages, pages_at_start.free_pages);
-	assert_int_equal(ps.bad_frees, 0);
+	test_skb_assert_all_freed();
+	test_arena_assert_all_returned();
 	free(regs);
 	free(ad);
 	return 0;
@@ -275,14 +256,6 @@ static union igb_adv_tx_desc *txd(struct igb_ring *r, unsigned int i)
 static void tx_done(struct igb_ring *r, unsigned int i)
 {
 	txd(r, i)->wb.status |= IGB_TXD_STAT_DD;
-}
-
-static uint64_t skbs_live(void)
-{
-	struct skb_stats ss;
-
-	skb_get_stats(&ss);
-	return ss.allocated - ss.freed;
 }
 
 /* Plays the device: writes frame bytes into the posted buffer of slot i and
@@ -392,13 +365,13 @@ static void test_tx_plain_frame(void **state)
 	/* Not done yet: nothing reclaimed. */
 	assert_true(igb_clean_tx_irq(&ad->q_vector[0], 64));
 	assert_int_equal(t->next_to_clean, 0);
-	assert_int_equal(skbs_live(), 1);
+	assert_int_equal(test_skb_live(), 1);
 
 	tx_done(t, 0);
 	fake_jiffies = 5000;
 	assert_true(igb_clean_tx_irq(&ad->q_vector[0], 64));
 	assert_int_equal(t->next_to_clean, 1);
-	assert_int_equal(skbs_live(), 0);
+	assert_int_equal(test_skb_live(), 0);
 	assert_null(t->tx_buffer_info[0].skb);
 	assert_null(t->tx_buffer_info[0].next_to_watch);
 	assert_int_equal(t->stats.packets, 1);
@@ -436,7 +409,7 @@ static void test_tx_short_and_bad_lengths(void **state)
 	assert_int_equal(igb_xmit_frame_ring(frame_skb(1519, 2048, 0x33), t), NETDEV_TX_OK);
 	assert_int_equal(t->stats.tx_dropped, 3);
 	assert_int_equal(t->next_to_use, 1);
-	assert_int_equal(skbs_live(), 1);
+	assert_int_equal(test_skb_live(), 1);
 
 	/* 1518 is fine. */
 	assert_int_equal(igb_xmit_frame_ring(frame_skb(1518, 2048, 0x33), t), NETDEV_TX_OK);
@@ -485,11 +458,11 @@ static void test_tx_csum_offload(void **state)
 	tx_done(t, 1);
 	igb_clean_tx_irq(&ad->q_vector[0], 64);
 	assert_int_equal(t->next_to_clean, 2);
-	assert_int_equal(skbs_live(), 1);
+	assert_int_equal(test_skb_live(), 1);
 	tx_done(t, 3);
 	igb_clean_tx_irq(&ad->q_vector[0], 64);
 	assert_int_equal(t->next_to_clean, 4);
-	assert_int_equal(skbs_live(), 0);
+	assert_int_equal(test_skb_live(), 0);
 
 	/* Offload requested for something that is not IPv4 TCP/UDP: dropped. */
 	skb = l4_skb(30, 8, 17);
@@ -556,7 +529,7 @@ static void test_tx_tso(void **state)
 	igb_clean_tx_irq(&ad->q_vector[0], 64);
 	assert_int_equal(t->next_to_clean, 5);
 	assert_int_equal(t->stats.packets, 3 + 28);
-	assert_int_equal(skbs_live(), 0);
+	assert_int_equal(test_skb_live(), 0);
 
 	/* UDP cannot be segmented; more than IGB_TSO_MAX cannot either. */
 	skb = l4_skb(3000, 8, 17);
@@ -642,7 +615,7 @@ static void test_tx_stop_and_wake(void **state)
 	assert_true(igb_clean_tx_irq(&ad->q_vector[0], 64));
 	assert_int_equal(t->next_to_clean, 38);
 	assert_int_equal(t->stats.packets, 38);
-	assert_int_equal(skbs_live(), sent - 38);
+	assert_int_equal(test_skb_live(), sent - 38);
 }
 
 static void test_tx_clean_exact(void **state)
@@ -659,12 +632,12 @@ static void test_tx_clean_exact(void **state)
 	igb_clean_tx_irq(&ad->q_vector[0], 64);
 	/* In order: packet 3 waits for packet 2. */
 	assert_int_equal(t->next_to_clean, 2);
-	assert_int_equal(skbs_live(), 3);
+	assert_int_equal(test_skb_live(), 3);
 	assert_non_null(t->tx_buffer_info[3].skb);
 	tx_done(t, 2);
 	igb_clean_tx_irq(&ad->q_vector[0], 64);
 	assert_int_equal(t->next_to_clean, 4);
-	assert_int_equal(skbs_live(), 1);
+	assert_int_equal(test_skb_live(), 1);
 	assert_int_equal(t->stats.packets, 4);
 	assert_int_equal(t->stats.bytes, 4 * 60);
 }
@@ -713,7 +686,7 @@ static void test_tx_hang(void **state)
 	assert_non_null(strstr(printk_capture, "TXDCTL 02010108"));
 	/* The queue was reset: pending skb freed and counted, ring empty and
 	 * programmed again, queue running. */
-	assert_int_equal(skbs_live(), 0);
+	assert_int_equal(test_skb_live(), 0);
 	assert_int_equal(t->stats.tx_dropped, 1);
 	assert_int_equal(t->next_to_use, 0);
 	assert_int_equal(t->next_to_clean, 0);
@@ -728,7 +701,67 @@ static void test_tx_hang(void **state)
 	assert_int_equal(reg(IGB_TDT(1)), 1);
 	tx_done(t, 0);
 	igb_clean_tx_irq(&ad->q_vector[1], 64);
-	assert_int_equal(skbs_live(), 0);
+	assert_int_equal(test_skb_live(), 0);
+}
+
+/* Close: the poll has not reclaimed everything the device finished. */
+static void test_tx_clean_ring(void **state)
+{
+	(void)state;
+	struct igb_ring *t = &ad->tx_ring[0];
+	struct sk_buff *skb;
+
+	bring_up_tx();
+	/* Slot 0 sent and reclaimed, so what is left starts at slot 1. */
+	igb_xmit_frame_ring(frame_skb(60, 64, 0), t);
+	tx_done(t, 0);
+	igb_clean_tx_irq(&ad->q_vector[0], 64);
+	/* Done but not reclaimed: a plain frame (1), a TSO packet of three
+	 * segments (context 2, data 3). */
+	igb_xmit_frame_ring(frame_skb(100, 128, 1), t);
+	skb = l4_skb(3000, 32, 6);
+	skb->gso_size = 1448;
+	igb_xmit_frame_ring(skb, t);
+	tx_done(t, 1);
+	tx_done(t, 3);
+	/* Not done: a plain frame (4), and a split TSO packet (context 5, data
+	 * 6 and 7) whose first data descriptor is done but not its EOP. */
+	igb_xmit_frame_ring(frame_skb(80, 128, 2), t);
+	skb = l4_skb(40000, 20, 6);
+	skb->gso_size = 1460;
+	igb_xmit_frame_ring(skb, t);
+	tx_done(t, 6);
+	assert_int_equal(t->next_to_clean, 1);
+	assert_int_equal(t->next_to_use, 8);
+	assert_int_equal(test_skb_live(), 4);
+
+	igb_disable_tx(ad);
+	igb_clean_tx_ring(t);
+	assert_int_equal(test_skb_live(), 0);
+	assert_int_equal(t->stats.packets, 1 + 1 + 3);
+	assert_int_equal(t->stats.bytes, 60 + 100 + 3066 + 2 * 66);
+	assert_int_equal(t->stats.tx_dropped, 2);
+	assert_int_equal(t->next_to_use, 0);
+	assert_int_equal(t->next_to_clean, 0);
+	for (unsigned int i = 0; i < RING; i++) {
+		assert_null(t->tx_buffer_info[i].skb);
+		assert_null(t->tx_buffer_info[i].next_to_watch);
+	}
+	/* Nothing is counted or freed twice. */
+	igb_clean_tx_ring(t);
+	assert_int_equal(t->stats.packets, 5);
+	assert_int_equal(t->stats.tx_dropped, 2);
+
+	/* Reopen: the ring fills from slot 0 again. */
+	igb_configure_tx(ad);
+	skb = frame_skb(60, 64, 3);
+	igb_xmit_frame_ring(skb, t);
+	assert_ptr_equal(t->tx_buffer_info[0].skb, skb);
+	assert_int_equal(reg(IGB_TDT(0)), 1);
+	tx_done(t, 0);
+	igb_clean_tx_irq(&ad->q_vector[0], 64);
+	assert_int_equal(t->stats.packets, 6);
+	assert_int_equal(test_skb_live(), 0);
 }
 
 /* ---- RX ---- */
@@ -1040,6 +1073,81 @@ static void test_rx_alloc_failure_recovers(void **state)
 	assert_int_equal(igb_desc_unused(r), 0);
 }
 
+/* Close: buffers inside and outside the posted range, frames the device
+ * wrote that no poll saw, a multi-descriptor frame half discarded. */
+static void test_rx_clean_ring(void **state)
+{
+	(void)state;
+	struct igb_ring *r = &ad->rx_ring[0];
+	void *held[RING];
+	bool back[RING] = { false };
+	unsigned int nheld = 0;
+
+	bring_up_rx();
+	/* 0 and 2 delivered: their buffers belong to skbs now. 1 (a runt) and
+	 * 3 (no EOP) keep theirs. With no memory the refill stops at empty
+	 * slot 63, so 1 and 3 stay outside the posted range [4, 63). */
+	rx_complete(r, 0, 60, DD_EOP, 0, 0, 1);
+	rx_complete(r, 1, 10, DD_EOP, 0, 0, 2);
+	rx_complete(r, 2, 60, DD_EOP, 0, 0, 3);
+	rx_complete(r, 3, 2048, IGB_RXD_STAT_DD, 0, 0, 4);
+	rx_alloc_fail = true;
+	assert_int_equal(igb_clean_rx_irq(&ad->q_vector[0], 64), 4);
+	assert_int_equal(ncaptured, 2);
+	assert_true(r->rx_discarding);
+	assert_int_equal(r->next_to_clean, 4);
+	assert_int_equal(r->next_to_use, RING - 1);
+	/* Never polled: the rest of slot 3's frame (4, 5), and a frame (6). */
+	rx_complete(r, 4, 2048, IGB_RXD_STAT_DD, 0, 0, 5);
+	rx_complete(r, 5, 100, DD_EOP, 0, 0, 6);
+	rx_complete(r, 6, 60, DD_EOP, 0, 0, 7);
+	for (unsigned int i = 0; i < RING; i++)
+		if (r->rx_buffer_info[i].buf)
+			held[nheld++] = r->rx_buffer_info[i].buf;
+	assert_int_equal(nheld, 2 + (RING - 1 - 4));
+
+	igb_disable_rx(ad);
+	real_rx_free = ad->rx_pool.free;
+	ad->rx_pool.free = test_rx_free;
+	igb_clean_rx_ring(r);
+	/* Nothing is freed or counted twice. */
+	igb_clean_rx_ring(r);
+	ad->rx_pool.free = real_rx_free;
+
+	/* Each buffer a slot held went back exactly once, and only those. */
+	assert_int_equal(rx_frees, nheld);
+	for (unsigned int k = 0; k < rx_frees; k++) {
+		unsigned int h = 0;
+
+		while (h < nheld && held[h] != rx_freed[k])
+			h++;
+		assert_true(h < nheld);
+		assert_false(back[h]);
+		back[h] = true;
+	}
+	/* One per EOP in the posted range; the stale write-backs left in slots
+	 * 0-3 lie outside it. */
+	assert_int_equal(r->stats.rx_dropped, 2);
+	for (unsigned int i = 0; i < RING; i++) {
+		assert_null(r->rx_buffer_info[i].buf);
+		assert_int_equal(r->rx_buffer_info[i].dma, 0);
+	}
+	assert_int_equal(r->next_to_use, 0);
+	assert_int_equal(r->next_to_clean, 0);
+	assert_false(r->rx_discarding);
+
+	/* Reopen: fresh buffers from slot 0, and no stale write-back taken
+	 * for a frame. */
+	rx_alloc_fail = false;
+	rx_allocs = 0;
+	igb_configure_rx_ring(ad, r);
+	assert_int_equal(rx_allocs, RING - 1);
+	assert_int_equal(r->next_to_use, RING - 1);
+	assert_int_equal(reg(IGB_RDT(0)), RING - 1);
+	assert_int_equal(igb_clean_rx_irq(&ad->q_vector[0], 64), 0);
+	assert_int_equal(ncaptured, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1053,6 +1161,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tx_stop_and_wake, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tx_clean_exact, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tx_hang, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tx_clean_ring, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rx_configure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rx_refill_batches, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rx_good_frame, setup, teardown),
@@ -1061,7 +1170,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rx_multi_descriptor_frame, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rx_budget, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rx_alloc_failure_recovers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rx_clean_ring, setup, teardown),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, test_skb_arena_group_setup,
+				      test_skb_arena_group_teardown);
 }

@@ -7,18 +7,14 @@
  * The device list and the skb caches live as long as the process: the devices
  * are registered once, and each test gives back every skb it took and leaves
  * no napi scheduled. */
-#include <stdlib.h>
 #include <string.h>
 #include "host_support.h"
 #include "kernel/irqflags.h"
-#include "kernel/page_alloc.h"
 #include "kernel/shell.h"
 #include "kernel/softirq.h"
 #include "kernel/time.h"
 #include "net/netdevice.h"
-
-#define ARENA_SIZE  (8UL << 20)
-#define ARENA_ALIGN (4UL << 20)
+#include "skb_arena.h"
 
 /* ---- fake softirq core and clock ------------------------------------------- */
 
@@ -241,8 +237,6 @@ static int run_cmd(const char *line)
 
 /* ---- setup ------------------------------------------------------------------- */
 
-static uint8_t *arena;
-static struct skb_stats skb0;
 static struct softnet_stats sn0;
 
 static void fake_dev_init(struct fake_dev *f, const struct net_device_ops *ops,
@@ -261,15 +255,8 @@ static void fake_dev_init(struct fake_dev *f, const struct net_device_ops *ops,
 
 static int group_setup(void **state)
 {
-	struct mem_range r;
-
 	(void)state;
-	arena = aligned_alloc(ARENA_ALIGN, ARENA_SIZE);
-	assert_non_null(arena);
-	r.start = (uintptr_t)arena;
-	r.end = r.start + ARENA_SIZE;
-	assert_int_equal(page_alloc_init(&r, 1), 0);
-	skb_init();
+	test_skb_arena_setup();
 	net_dev_init();
 	/* NET_TX stays unclaimed until a qdisc has work for it. */
 	assert_null(softirq_handler[NET_TX_SOFTIRQ]);
@@ -283,13 +270,6 @@ static int group_setup(void **state)
 	return 0;
 }
 
-static int group_teardown(void **state)
-{
-	(void)state;
-	free(arena);
-	return 0;
-}
-
 static int setup(void **state)
 {
 	(void)state;
@@ -300,7 +280,7 @@ static int setup(void **state)
 	fa.verdict = NETDEV_TX_OK;
 	fb.verdict = NETDEV_TX_OK;
 	fa.xmits = fb.xmits = 0;
-	skb_get_stats(&skb0);
+	test_skb_mark();
 	softnet_get_stats(&sn0);
 	printk_capture_reset();
 	return 0;
@@ -308,11 +288,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	struct skb_stats st;
-
 	(void)state;
-	skb_get_stats(&st);
-	assert_int_equal(st.allocated - st.freed, skb0.allocated - skb0.freed);
+	test_skb_assert_all_freed();
 	assert_int_equal(bh_depth, 0);
 	assert_int_equal(host_irq_disabled, 0);
 	assert_false(net_rx_pending());
@@ -1178,5 +1155,5 @@ int main(void)
 		T(test_ip_s_link),
 		T(test_softnet_command),
 	};
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, group_setup, test_skb_arena_group_teardown);
 }

@@ -2,19 +2,18 @@
  * in for physical RAM: 64 MiB, aligned to 16 MiB so that offsets into it have
  * the same alignment as addresses (up to the largest alignment tested), handed
  * to the allocator as several ranges with holes and unaligned ends. */
-#include <stdlib.h>
 #include <string.h>
 #include "host_support.h"
 #include "kernel/page_alloc.h"
 #include "kernel/dma.h"
 #include "kernel/irqflags.h"
+#include "arena.h"
 
 #define ARENA_SIZE   (64UL << 20)
 #define ARENA_ALIGN  (16UL << 20)
 #define ARENA_PAGES  (ARENA_SIZE / PAGE_SIZE)
 #define MAX_BLOCK    (PAGE_SIZE << PAGE_MAX_ORDER)
 
-static uint8_t *arena;
 static uintptr_t A;
 /* Which live allocation owns each arena page (0: none). */
 static uint32_t shadow[ARENA_PAGES];
@@ -57,11 +56,7 @@ static uint64_t rng(void)
 static int setup(void **state)
 {
 	(void)state;
-	arena = aligned_alloc(ARENA_ALIGN, ARENA_SIZE);
-	assert_non_null(arena);
-	/* Poison, so a test can tell zeroed memory from untouched memory. */
-	memset(arena, 0xaa, ARENA_SIZE);
-	A = (uintptr_t)arena;
+	A = (uintptr_t)test_arena_alloc(ARENA_SIZE, ARENA_ALIGN);
 	memset(shadow, 0, sizeof(shadow));
 	rng_state = 0x9e3779b97f4a7c15ULL;
 	set_ranges();
@@ -74,8 +69,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	free(arena);
-	arena = NULL;
+	test_arena_teardown();
 	return 0;
 }
 
@@ -389,7 +383,7 @@ static bool region_unclaimed(size_t r)
 static bool region_holds(size_t r, uint8_t fill, size_t len)
 {
 	static uint8_t pattern[PAGE_SIZE];
-	const uint8_t *b = arena + r * MAX_BLOCK;
+	const uint8_t *b = test_arena + r * MAX_BLOCK;
 
 	memset(pattern, fill, len);
 	for (size_t pg = 0; pg < MAX_BLOCK / PAGE_SIZE; pg++) {
@@ -410,7 +404,7 @@ static void test_max_blocks_untouched(void **state)
 	struct page_stats st;
 
 	/* A fill unlike setup's poison, laid down just before a fresh init. */
-	memset(arena, 0x5c, ARENA_SIZE);
+	memset(test_arena, 0x5c, ARENA_SIZE);
 	assert_int_equal(page_alloc_init(ranges, ARRAY_SIZE(ranges)), 0);
 	page_alloc_stats(&st);
 	assert_same_free_blocks(&st, &initial);
@@ -425,7 +419,7 @@ static void test_max_blocks_untouched(void **state)
 	/* A fresh allocator hands them out lowest first. */
 	for (size_t k = 0; k < nfree; k++) {
 		got[k] = alloc_pages(PAGE_MAX_ORDER);
-		assert_ptr_equal(got[k], arena + region[k] * MAX_BLOCK);
+		assert_ptr_equal(got[k], test_arena + region[k] * MAX_BLOCK);
 	}
 	assert_null(alloc_pages(PAGE_MAX_ORDER));
 	for (size_t i = nfree; i > 1; i--) {
@@ -473,7 +467,7 @@ static void test_max_blocks_untouched(void **state)
 	for (size_t k = 0; k < nfree; k++) {
 		if (!region_holds(region[k], 0x5c, PAGE_SIZE)) {
 			touched++;
-			assert_ptr_equal(p + MAX_BLOCK, arena + region[k] * MAX_BLOCK);
+			assert_ptr_equal(p + MAX_BLOCK, test_arena + region[k] * MAX_BLOCK);
 		}
 	}
 	assert_int_equal(touched, 1);
@@ -497,7 +491,7 @@ static void check_max_blocks(const bool *dirty, size_t len)
 			continue;
 		whole_free++;
 		if (!dirty[r])
-			assert_true(region_holds(r, 0xaa, len));
+			assert_true(region_holds(r, TEST_ARENA_POISON, len));
 	}
 	assert_int_equal(whole_free, st.free_blocks[PAGE_MAX_ORDER]);
 }
@@ -709,7 +703,7 @@ static void test_init_failures(void **state)
 	assert_int_equal(page_alloc_init(&one, 1), -1);
 	assert_null(alloc_pages(0));
 	assert_null(alloc_pages_contig(1, 0));
-	free_pages(arena, 0);
+	free_pages(test_arena, 0);
 	page_alloc_stats(&st);
 	assert_int_equal(st.alloc_failures, 2);
 	assert_int_equal(st.bad_frees, 1);

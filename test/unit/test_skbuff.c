@@ -3,7 +3,8 @@
  * going back to their pool exactly once, counted allocation failures, queues.
  *
  * The skb caches live as long as the process, so the arena is set up once and
- * every test must give back every skb it took (checked after each test). */
+ * every test must give back every skb it took (checked after each test); by
+ * the end of the group every page is back too. */
 #include <stdlib.h>
 #include <string.h>
 #include "host_support.h"
@@ -11,14 +12,10 @@
 #include "kernel/page_alloc.h"
 #include "kernel/slab.h"
 #include "net/skbuff.h"
+#include "skb_arena.h"
 
-#define ARENA_SIZE  (16UL << 20)
-#define ARENA_ALIGN (4UL << 20)
 #define POOL_BUFS   8
 #define POOL_BUFSZ  2048
-
-static uint8_t *arena;
-static struct page_stats initial_pages;
 
 /* A pool that records what comes back to it. */
 struct fake_pool {
@@ -52,35 +49,6 @@ static int total_pool_frees(void)
 	return n;
 }
 
-static int group_setup(void **state)
-{
-	struct mem_range r;
-
-	(void)state;
-	arena = aligned_alloc(ARENA_ALIGN, ARENA_SIZE);
-	assert_non_null(arena);
-	r.start = (uintptr_t)arena;
-	r.end = (uintptr_t)arena + ARENA_SIZE;
-	assert_int_equal(page_alloc_init(&r, 1), 0);
-	page_alloc_stats(&initial_pages);
-	skb_init();
-	return 0;
-}
-
-static int group_teardown(void **state)
-{
-	struct page_stats st;
-
-	(void)state;
-	slab_shrink();
-	page_alloc_stats(&st);
-	/* Only the caches themselves stay: a handful of pages at most. */
-	assert_true(initial_pages.free_pages - st.free_pages <= 4);
-	assert_int_equal(st.bad_frees, 0);
-	free(arena);
-	return 0;
-}
-
 static struct skb_stats before;
 
 static int setup(void **state)
@@ -93,17 +61,15 @@ static int setup(void **state)
 	fp.pool.free = fake_pool_free;
 	fp.pool.buf_size = POOL_BUFSZ;
 	skb_get_stats(&before);
+	test_skb_mark();
 	printk_capture_reset();
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct skb_stats now;
-
 	(void)state;
-	skb_get_stats(&now);
-	assert_int_equal(now.allocated - now.freed, before.allocated - before.freed);
+	test_skb_assert_all_freed();
 	assert_int_equal(fp.bad_frees, 0);
 	for (int i = 0; i < POOL_BUFS; i++)
 		assert_true(fp.freed[i] <= 1);
@@ -393,7 +359,7 @@ static void release_pages(void **pages, size_t n)
 
 static void test_clone_failures_counted(void **state)
 {
-	const size_t max = ARENA_SIZE / PAGE_SIZE;
+	const size_t max = TEST_SKB_ARENA_BYTES / PAGE_SIZE;
 	void **pages = calloc(max, sizeof(*pages));
 	struct sk_buff *skb, *c, *clones[4096];
 	struct skb_stats st;
@@ -506,5 +472,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_queue_fifo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queue_purge, setup, teardown),
 	};
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, test_skb_arena_group_setup,
+				      test_skb_arena_group_teardown);
 }

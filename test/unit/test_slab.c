@@ -9,15 +9,13 @@
 #include "kernel/page_alloc.h"
 #include "kernel/slab.h"
 #include "kernel/irqflags.h"
+#include "arena.h"
 
 #define ARENA_SIZE  (16UL << 20)
-#define ARENA_ALIGN (4UL << 20)
 
-static uint8_t *arena;
 static uintptr_t A;
 /* One byte per arena byte: set while a live object covers it. */
 static uint8_t *owned;
-static struct page_stats initial;
 static uint64_t rng_state;
 
 static uint64_t rng(void)
@@ -25,28 +23,15 @@ static uint64_t rng(void)
 	return test_rng(&rng_state);
 }
 
-static int init_arena(uint64_t start_off, uint64_t end_off)
-{
-	const struct mem_range r = { A + start_off, A + end_off };
-
-	if (page_alloc_init(&r, 1))
-		return -1;
-	page_alloc_stats(&initial);
-	return 0;
-}
-
 static int setup(void **state)
 {
 	(void)state;
-	arena = aligned_alloc(ARENA_ALIGN, ARENA_SIZE);
 	owned = calloc(ARENA_SIZE, 1);
-	assert_non_null(arena);
 	assert_non_null(owned);
-	memset(arena, 0xaa, ARENA_SIZE);
-	A = (uintptr_t)arena;
 	rng_state = 0x2545f4914f6cdd1dULL;
 	printk_capture_reset();
-	assert_int_equal(init_arena(0x3000, ARENA_SIZE - 0x123), 0);
+	test_arena_setup_range(ARENA_SIZE, 0x3000, ARENA_SIZE - 0x123);
+	A = (uintptr_t)test_arena;
 	return 0;
 }
 
@@ -54,9 +39,8 @@ static int teardown(void **state)
 {
 	(void)state;
 	struct kmalloc_stats ks;
-	struct page_stats st;
 
-	slab_shrink();
+	test_arena_assert_all_returned();
 	kmalloc_stats(&ks);
 	assert_int_equal(ks.large_active, 0);
 	for (size_t size = KMALLOC_MIN_CLASS; size <= KMALLOC_MAX_CLASS; size *= 2) {
@@ -65,10 +49,7 @@ static int teardown(void **state)
 		assert_int_equal(ss.active_objs, 0);
 		assert_int_equal(ss.slabs, 0);
 	}
-	page_alloc_stats(&st);
-	assert_int_equal(st.free_pages, initial.free_pages);
-	assert_int_equal(st.bad_frees, 0);
-	free(arena);
+	test_arena_teardown();
 	free(owned);
 	return 0;
 }
