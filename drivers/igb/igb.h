@@ -220,6 +220,11 @@ struct igb_hw_errors {
 };
 extern struct igb_hw_errors igb_hw_errors;
 
+/* igb_ring.c: descriptor array (count rounded to a multiple of 8 within
+ * 64..4096; 0 means default_count) and the zeroed buffer-info mirror. */
+int igb_ring_alloc(struct igb_ring *ring, uint32_t default_count, size_t info_size,
+		   const char *dir);
+
 /* igb_tx.c */
 int igb_setup_tx_resources(struct igb_ring *ring);
 void igb_configure_tx_ring(struct igb_adapter *adapter, struct igb_ring *ring);

@@ -17,9 +17,6 @@
 #include "kernel/printk.h"
 #include "kernel/slab.h"
 
-#define IGB_MIN_RXD 64
-#define IGB_MAX_RXD 4096
-#define IGB_RING_ALIGN 128	/* silicon ignores the low 7 bits of RDBAL */
 #define IGB_ETH_FCS_LEN 4
 #define IGB_RCTL_DTYP_MASK  (3u << 10)
 #define IGB_RCTL_MO_MASK    (3u << IGB_RCTL_MO_SHIFT)
@@ -66,31 +63,12 @@ static int igb_rx_pool_init(struct skb_buf_pool *pool)
 
 int igb_setup_rx_resources(struct igb_adapter *adapter, struct igb_ring *ring)
 {
-	uint32_t count = ring->count ? ring->count : IGB_DEFAULT_RXD;
-
 	if (!adapter->rx_pool.priv && igb_rx_pool_init(&adapter->rx_pool)) {
 		pr_err("igb: cannot create the RX buffer cache\n");
 		return -1;
 	}
-	/* RDLEN must be a multiple of 128 bytes on silicon: 8 descriptors. */
-	count = MIN(MAX(ALIGN_UP(count, 8u), (uint32_t)IGB_MIN_RXD), (uint32_t)IGB_MAX_RXD);
-	ring->count = (uint16_t)count;
-	ring->size = count * sizeof(union igb_adv_rx_desc);
-	ring->desc = dma_alloc_coherent(ring->size, IGB_RING_ALIGN, &ring->dma);
-	if (!ring->desc) {
-		pr_err("igb: rx queue %u: no memory for %u descriptors\n",
-		       ring->queue_index, count);
+	if (igb_ring_alloc(ring, IGB_DEFAULT_RXD, sizeof(struct igb_rx_buffer), "rx"))
 		return -1;
-	}
-	ring->rx_buffer_info = kzalloc(count * sizeof(struct igb_rx_buffer));
-	if (!ring->rx_buffer_info) {
-		pr_err("igb: rx queue %u: no memory for the buffer info\n", ring->queue_index);
-		dma_free_coherent(ring->desc, ring->size);
-		ring->desc = NULL;
-		return -1;
-	}
-	ring->next_to_use = 0;
-	ring->next_to_clean = 0;
 	ring->rx_discarding = false;
 	return 0;
 }

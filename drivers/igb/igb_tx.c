@@ -20,9 +20,6 @@
 #include "kernel/printk.h"
 #include "kernel/slab.h"
 
-#define IGB_MIN_TXD 64		/* must exceed IGB_TX_QUEUE_WAKE + IGB_DESC_NEEDED */
-#define IGB_MAX_TXD 4096
-#define IGB_RING_ALIGN 128	/* silicon ignores the low 7 bits of TDBAL */
 
 /* One data descriptor carries at most this much: DTALEN is 16 bits, and a
  * power of two keeps the split of a TSO buffer simple. */
@@ -33,8 +30,6 @@
 
 _Static_assert(1 + (IGB_TSO_MAX + IGB_MAX_DATA_PER_TXD - 1) / IGB_MAX_DATA_PER_TXD <=
 	       IGB_DESC_NEEDED, "the largest packet must fit in IGB_DESC_NEEDED slots");
-_Static_assert(IGB_MIN_TXD > IGB_TX_QUEUE_WAKE + IGB_DESC_NEEDED,
-	       "a stopped queue must be able to wake");
 _Static_assert(IGB_TSO_MAX < (1u << (32 - IGB_ADVTXD_PAYLEN_SHIFT)), "PAYLEN is 18 bits");
 
 /* Header fields the offloads read or rewrite (offsets in the IPv4 and TCP headers). */
@@ -65,28 +60,7 @@ static inline struct netdev_queue *igb_txq(const struct igb_ring *ring)
 
 int igb_setup_tx_resources(struct igb_ring *ring)
 {
-	uint32_t count = ring->count ? ring->count : IGB_DEFAULT_TXD;
-
-	/* TDLEN must be a multiple of 128 bytes on silicon: 8 descriptors. */
-	count = MIN(MAX(ALIGN_UP(count, 8u), (uint32_t)IGB_MIN_TXD), (uint32_t)IGB_MAX_TXD);
-	ring->count = (uint16_t)count;
-	ring->size = count * sizeof(union igb_adv_tx_desc);
-	ring->desc = dma_alloc_coherent(ring->size, IGB_RING_ALIGN, &ring->dma);
-	if (!ring->desc) {
-		pr_err("igb: tx queue %u: no memory for %u descriptors\n",
-		       ring->queue_index, count);
-		return -1;
-	}
-	ring->tx_buffer_info = kzalloc(count * sizeof(struct igb_tx_buffer));
-	if (!ring->tx_buffer_info) {
-		pr_err("igb: tx queue %u: no memory for the buffer info\n", ring->queue_index);
-		dma_free_coherent(ring->desc, ring->size);
-		ring->desc = NULL;
-		return -1;
-	}
-	ring->next_to_use = 0;
-	ring->next_to_clean = 0;
-	return 0;
+	return igb_ring_alloc(ring, IGB_DEFAULT_TXD, sizeof(struct igb_tx_buffer), "tx");
 }
 
 void igb_configure_tx_ring(struct igb_adapter *adapter, struct igb_ring *ring)

@@ -5,7 +5,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_CC      := clang
 FUZZ_PKGS    := clang libclang-rt-14-dev
 FUZZ_DIR     := $(BUILD)/fuzz
-FUZZ_SRCS := test/fuzz/fuzz_rx_frame.c drivers/igb/igb_rx.c drivers/igb/igb_tx.c net/dev.c \
+FUZZ_SRCS := test/fuzz/fuzz_rx_frame.c drivers/igb/igb_rx.c drivers/igb/igb_tx.c drivers/igb/igb_ring.c net/dev.c \
 	net/skbuff.c apps/l2reflect.c kernel/slab.c kernel/page_alloc.c kernel/dma.c \
 	test/unit/host_support.c
 FUZZ_HDRS := $(wildcard drivers/igb/*.h net/*.h kernel/*.h apps/*.h test/unit/*.h)
