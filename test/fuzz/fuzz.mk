@@ -7,7 +7,9 @@ FUZZ_PKGS    := clang libclang-rt-14-dev
 FUZZ_DIR     := $(BUILD)/fuzz
 FUZZ_SRCS := test/fuzz/fuzz_rx_frame.c drivers/igb/igb_rx.c drivers/igb/igb_tx.c drivers/igb/igb_ring.c net/dev.c \
 	net/skbuff.c apps/l2reflect.c kernel/slab.c kernel/page_alloc.c kernel/dma.c \
-	test/unit/host_support.c
+	test/unit/host_support.c test/unit/igb_fake.c test/unit/skb_arena.c test/unit/arena.c
+# The shared unit-test fixtures check through cmocka.
+FUZZ_LIBS := -lcmocka
 FUZZ_HDRS := $(wildcard drivers/igb/*.h net/*.h kernel/*.h apps/*.h test/unit/*.h)
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -DRINGOS_HOST -I. -Itest/unit \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -34,11 +36,11 @@ fuzz-deps:
 
 $(FUZZ_DIR)/fuzz_rx_frame: $(FUZZ_SRCS) $(FUZZ_HDRS) | deps fuzz-deps
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $(FUZZ_SRCS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $(FUZZ_SRCS) $(FUZZ_LIBS)
 
 $(FUZZ_DIR)/fuzz_rx_frame_replay: $(FUZZ_SRCS) $(FUZZ_HDRS) | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(FUZZ_CFLAGS) -fsanitize=address,undefined -DFUZZ_REPLAY -o $@ $(FUZZ_SRCS)
+	$(CC) $(FUZZ_CFLAGS) -fsanitize=address,undefined -DFUZZ_REPLAY -o $@ $(FUZZ_SRCS) $(FUZZ_LIBS)
 
 # New inputs libFuzzer finds stay in the working copy, not in the seeds;
 # crashes land in $(FUZZ_DIR) as crash-<sha1>.

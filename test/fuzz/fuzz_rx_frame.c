@@ -5,36 +5,33 @@
  *     -> igb_xmit_frame -> igb_xmit_frame_ring, then igb_clean_tx_irq
  *
  * all of it the real code (drivers/igb, net/dev.c, net/skbuff.c, apps, and the
- * slab, page and DMA allocators on a host arena). The harness plays the
- * device, as test/unit/test_igb.c does, over a calloc'd register file: on RX
- * it writes frames into posted buffers and the input's write-backs over their
- * descriptors; on TX it fetches descriptors from TDH to TDT, reads the frames
- * and writes DD back.
+ * slab, page and DMA allocators on the unit tests' arena, skb_arena.h). The
+ * harness plays the device, as the igb unit tests do, on igb_fake.h's adapter
+ * and register file: on RX it writes frames into posted buffers and the
+ * input's write-backs over their descriptors; on TX it fetches descriptors
+ * from TDH to TDT, reads the frames and writes DD back.
  *
  * Being the device, the harness checks what the driver hands a device, which
  * no sanitizer sees inside the arena: every DMA address must be a live RX
  * buffer, every descriptor well formed, and every frame sent must be the one
  * received with its MACs swapped. After each input it drains both rings and
  * aborts unless every skb, buffer and page is back where it came from, so one
- * input cannot leave state that breaks the next. Input format: README.md. */
+ * input cannot leave state that breaks the next. The shared fixtures report
+ * through cmocka, which the harness makes abort as die() does. Input format:
+ * README.md. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "host_support.h"
+#include "igb_fake.h"
+#include "skb_arena.h"
 #include "apps/app.h"
-#include "drivers/igb/igb.h"
 #include "kernel/irqflags.h"
-#include "kernel/ktimer.h"
-#include "kernel/page_alloc.h"
-#include "kernel/slab.h"
 #include "kernel/softirq.h"
 #include "kernel/time.h"
 #include "net/skbuff.h"
 
-#define ARENA_SIZE  (16UL << 20)
-#define ARENA_ALIGN (4UL << 20)
-#define REGS_SIZE   (128u << 10)
 #define NQ          2
 /* No jumbo frames: the longest frame either ring takes (tagged MTU frame). */
 #define FRAME_MAX   (ETH_FRAME_LEN + VLAN_HLEN)
@@ -81,7 +78,6 @@ struct expect_fifo {
 
 struct harness {
 	struct igb_adapter *ad;
-	uint8_t *regs;
 	unsigned int nq;
 	int rx_budget, tx_budget;
 	uint8_t alloc_fail_mask;
@@ -93,17 +89,14 @@ struct harness {
 static struct harness h;
 static struct expect_fifo fifo[NQ];
 static struct expect scratch;
-static uint8_t *arena;
-static struct page_stats pages_at_start;
 static void *(*real_rx_alloc)(struct skb_buf_pool *);
 static void (*real_rx_free)(struct skb_buf_pool *, void *);
 static rx_handler_func_t l2reflect_rx;
 /* One bit per 2 KiB of arena: set while that RX buffer is allocated. */
-static uint8_t rx_live[ARENA_SIZE / IGB_RX_BUFSZ / 8];
+static uint8_t rx_live[TEST_SKB_ARENA_BYTES / IGB_RX_BUFSZ / 8];
 /* Per RX buffer: the length the device last announced for a frame in it. */
-static uint16_t rx_len[ARENA_SIZE / IGB_RX_BUFSZ];
+static uint16_t rx_len[TEST_SKB_ARENA_BYTES / IGB_RX_BUFSZ];
 static int bh_depth;
-static uint64_t fake_jiffies;
 
 static __noreturn __printf(1, 2) void die(const char *fmt, ...)
 {
@@ -117,24 +110,7 @@ static __noreturn __printf(1, 2) void die(const char *fmt, ...)
 	abort();
 }
 
-/* ---- what the driver and net/dev.c link against ---- */
-
-uint64_t jiffies(void)
-{
-	return fake_jiffies;
-}
-
-
-int igb_wait_reg(const struct igb_hw *hw, uint32_t reg, const char *reg_name,
-		 uint32_t mask, uint32_t want, uint32_t timeout_us)
-{
-	(void)timeout_us;
-	/* The register file keeps what was written: the state polled for must
-	 * already be there, or the driver waits for something it never asked. */
-	if ((igb_rd32(hw, reg) & mask) != want)
-		die("igb_wait_reg(%s): %08x & %08x != %08x", reg_name, igb_rd32(hw, reg), mask, want);
-	return 0;
-}
+/* ---- what net/dev.c links against ---- */
 
 void local_bh_disable(void)
 {
@@ -170,9 +146,9 @@ uint64_t ktime_get_ns(void)
 
 static size_t arena_off(uint64_t addr, uint64_t len, const char *what)
 {
-	uint64_t start = (uintptr_t)arena;
+	uint64_t start = (uintptr_t)test_arena;
 
-	if (addr < start || len > ARENA_SIZE || addr - start > ARENA_SIZE - len)
+	if (addr < start || len > TEST_SKB_ARENA_BYTES || addr - start > TEST_SKB_ARENA_BYTES - len)
 		die("%s: %llu bytes at %#llx lie outside RAM", what, (unsigned long long)len,
 		    (unsigned long long)addr);
 	return (size_t)(addr - start);
@@ -419,40 +395,28 @@ static const struct net_device_ops harness_ops = {
 
 /* ---- one input ---- */
 
+/* cmocka's asserts outside a cmocka test would exit(); aborting instead
+ * makes a failed shared check a crash libFuzzer keeps, like die(). */
 static void harness_init(void)
 {
-	arena = aligned_alloc(ARENA_ALIGN, ARENA_SIZE);
-	if (!arena)
-		die("no arena");
-	memset(arena, 0, ARENA_SIZE);
-	const struct mem_range r = { (uintptr_t)arena, (uintptr_t)arena + ARENA_SIZE };
-	if (page_alloc_init(&r, 1))
-		die("page_alloc_init failed");
-	skb_init();
-	page_alloc_stats(&pages_at_start);
+	if (setenv("CMOCKA_TEST_ABORT", "1", 1))
+		die("setenv failed");
+	test_skb_arena_setup();
 }
 
 static void adapter_up(const uint8_t *g)
 {
-	struct igb_adapter *ad = calloc(1, sizeof(*ad));
 	uint16_t rx_count = (uint16_t)(RING_MIN + 8 * (g[G_RINGS] & 7));
 	uint16_t tx_count = (uint16_t)(RING_MIN + 8 * ((g[G_RINGS] >> 3) & 7));
+	struct igb_adapter *ad;
 
 	memset(&h, 0, sizeof(h));
 	for (unsigned int q = 0; q < NQ; q++)
 		fifo[q].head = fifo[q].n = 0;
-	h.regs = calloc(1, REGS_SIZE);
-	if (!ad || !h.regs)
-		die("out of host memory");
-	h.ad = ad;
 	h.nq = g[G_FLAGS] & GF_ONE_QUEUE ? 1 : NQ;
 	h.rx_budget = 1 + g[G_RX_BUDGET] % NAPI_POLL_WEIGHT;
 	h.tx_budget = 1 + g[G_TX_BUDGET] % NAPI_POLL_WEIGHT;
-	ad->hw.hw_addr = h.regs;
-	ad->irq_mode = IGB_IRQ_MSIX;
-	ad->num_queues = h.nq;
-	strcpy(ad->netdev.name, "eth0");
-	ad->netdev.priv = ad;
+	ad = h.ad = igb_fake_adapter(h.nq, tx_count, rx_count);
 	ad->netdev.netdev_ops = &harness_ops;
 	ad->netdev.num_tx_queues = ad->netdev.real_num_tx_queues = h.nq;
 	ad->netdev.up = !(g[G_FLAGS] & GF_DEV_DOWN);
@@ -461,24 +425,10 @@ static void adapter_up(const uint8_t *g)
 		ad->netdev.features |= NETIF_F_RXCSUM;
 	if (g[G_FLAGS] & GF_RXHASH)
 		ad->netdev.features |= NETIF_F_RXHASH;
-	for (unsigned int q = 0; q < h.nq; q++) {
-		struct igb_ring *t = &ad->tx_ring[q], *r = &ad->rx_ring[q];
-		struct igb_q_vector *v = &ad->q_vector[q];
-
-		ad->netdev.tx_queue[q].dev = &ad->netdev;
-		ad->netdev.tx_queue[q].index = q;
-		t->netdev = r->netdev = &ad->netdev;
-		t->queue_index = r->queue_index = (uint8_t)q;
-		t->reg_idx = r->reg_idx = (uint8_t)q;
-		t->count = tx_count;
-		r->count = rx_count;
-		t->q_vector = r->q_vector = v;
-		v->adapter = ad;
-		v->tx_ring = t;
-		v->rx_ring = r;
-		if (igb_setup_tx_resources(t) || igb_setup_rx_resources(ad, r))
+	for (unsigned int q = 0; q < h.nq; q++)
+		if (igb_setup_tx_resources(&ad->tx_ring[q]) ||
+		    igb_setup_rx_resources(ad, &ad->rx_ring[q]))
 			die("ring setup failed on an empty arena");
-	}
 	real_rx_alloc = ad->rx_pool.alloc;
 	real_rx_free = ad->rx_pool.free;
 	ad->rx_pool.alloc = harness_rx_alloc;
@@ -589,40 +539,23 @@ static void drain(void)
 	}
 }
 
+/* The drain left the TX rings empty, so closing frees no TX skb: one still
+ * owned would be a packet the driver lost track of. */
 static void adapter_down(void)
 {
-	struct igb_adapter *ad = h.ad;
-	struct skb_stats ss;
-	struct page_stats ps;
-
 	for (unsigned int q = 0; q < h.nq; q++) {
-		struct igb_ring *t = &ad->tx_ring[q], *r = &ad->rx_ring[q];
+		struct igb_ring *t = &h.ad->tx_ring[q];
 
 		for (unsigned int i = 0; i < t->count; i++)
 			if (t->tx_buffer_info[i].skb || t->tx_buffer_info[i].next_to_watch)
 				die("tx%u slot %u still owned after the drain", q, i);
-		kfree(t->tx_buffer_info);
-		dma_free_coherent(t->desc, t->size);
-		igb_clean_rx_ring(r);
-		kfree(r->rx_buffer_info);
-		dma_free_coherent(r->desc, r->size);
 	}
-	if (kmem_cache_destroy(ad->rx_pool.priv))
-		die("RX buffers still held by someone");
+	igb_fake_adapter_free(h.ad);
 	for (size_t b = 0; b < sizeof(rx_live); b++)
 		if (rx_live[b])
 			die("RX buffer at arena offset %zu never freed", b * 8 * IGB_RX_BUFSZ);
-	skb_get_stats(&ss);
-	if (ss.allocated != ss.freed)
-		die("%llu skbs leaked", (unsigned long long)(ss.allocated - ss.freed));
-	slab_shrink();
-	page_alloc_stats(&ps);
-	if (ps.free_pages != pages_at_start.free_pages || ps.bad_frees)
-		die("pages: %llu free, %llu at start, %llu bad frees",
-		    (unsigned long long)ps.free_pages, (unsigned long long)pages_at_start.free_pages,
-		    (unsigned long long)ps.bad_frees);
-	free(h.regs);
-	free(ad);
+	test_skb_assert_all_freed();
+	test_arena_assert_all_returned();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -634,7 +567,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < G_LEN)
 		return 0;
-	if (!arena)
+	if (!test_arena)
 		harness_init();
 	printk_capture_reset();
 	adapter_up(data);

@@ -1,4 +1,0 @@
-UNIT_TESTS += igb
-igb_SRCS := test/unit/test_igb.c drivers/igb/igb_tx.c drivers/igb/igb_rx.c drivers/igb/igb_ring.c net/skbuff.c \
-	kernel/slab.c kernel/page_alloc.c kernel/dma.c test/unit/skb_arena.c test/unit/arena.c \
-	test/unit/host_support.c

@@ -1,0 +1,226 @@
+#include <string.h>
+#include "netdev_fixture.h"
+#include "kernel/irqflags.h"
+#include "kernel/time.h"
+
+/* ---- fake softirq core and clock ------------------------------------------- */
+
+static void (*softirq_handler[NR_SOFTIRQS])(void);
+static uint32_t pending;
+unsigned int raised[NR_SOFTIRQS];
+static int bh_depth;
+uint64_t fake_now;
+
+void open_softirq(unsigned int nr, void (*action)(void))
+{
+	assert_true(nr < NR_SOFTIRQS);
+	softirq_handler[nr] = action;
+}
+
+void raise_softirq_irqoff(unsigned int nr)
+{
+	/* The contract: callers already run with interrupts off. */
+	assert_true(irqs_disabled());
+	pending |= 1u << nr;
+	raised[nr]++;
+}
+
+void raise_softirq(unsigned int nr)
+{
+	unsigned long flags = local_irq_save();
+
+	raise_softirq_irqoff(nr);
+	local_irq_restore(flags);
+}
+
+void local_bh_disable(void)
+{
+	bh_depth++;
+}
+
+void local_bh_enable(void)
+{
+	assert_true(bh_depth > 0);
+	bh_depth--;
+}
+
+uint64_t ktime_get_ns(void)
+{
+	return fake_now;
+}
+
+/* One NET_RX run, as the softirq core would do it. */
+void run_net_rx(void)
+{
+	assert_non_null(softirq_handler[NET_RX_SOFTIRQ]);
+	pending &= ~(1u << NET_RX_SOFTIRQ);
+	softirq_handler[NET_RX_SOFTIRQ]();
+}
+
+bool net_rx_pending(void)
+{
+	return pending & (1u << NET_RX_SOFTIRQ);
+}
+
+/* ---- fake driver ------------------------------------------------------------- */
+
+static struct fake_dev *to_fake(struct net_device *dev)
+{
+	return container_of(dev, struct fake_dev, dev);
+}
+
+static int fake_open(struct net_device *dev)
+{
+	to_fake(dev)->opens++;
+	return to_fake(dev)->open_rc;
+}
+
+static int fake_stop(struct net_device *dev)
+{
+	struct fake_dev *f = to_fake(dev);
+
+	f->stops++;
+	f->up_in_stop = dev->up;
+	return f->stop_rc;
+}
+
+static netdev_tx_t fake_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct fake_dev *f = to_fake(dev);
+
+	/* The driver's ring is shared with its NAPI poll: no softirq may run here. */
+	assert_true(bh_depth > 0);
+	assert_ptr_equal(skb->dev, dev);
+	f->last_queue = skb->queue_mapping;
+	if (f->verdict == NETDEV_TX_BUSY)
+		return NETDEV_TX_BUSY;
+	f->xmits++;
+	kfree_skb(skb);
+	return NETDEV_TX_OK;
+}
+
+static uint16_t fake_select(struct net_device *dev, struct sk_buff *skb)
+{
+	(void)skb;
+	return (uint16_t)to_fake(dev)->select;
+}
+
+static void fake_stats(struct net_device *dev, struct rtnl_link_stats64 *st)
+{
+	*st = to_fake(dev)->stats;
+}
+
+const struct net_device_ops hash_ops = {
+	.ndo_open = fake_open,
+	.ndo_start_xmit = fake_xmit,
+	.ndo_get_stats64 = fake_stats,
+};
+
+static const struct net_device_ops select_ops = {
+	.ndo_open = fake_open,
+	.ndo_start_xmit = fake_xmit,
+	.ndo_select_queue = fake_select,
+};
+
+static const struct net_device_ops stop_ops = {
+	.ndo_open = fake_open,
+	.ndo_stop = fake_stop,
+	.ndo_start_xmit = fake_xmit,
+};
+
+const struct net_device_ops noxmit_ops = {
+	.ndo_open = fake_open,
+};
+
+struct fake_dev fa, fb;
+static struct fake_dev fc;
+
+void fake_dev_init(struct fake_dev *f, const struct net_device_ops *ops,
+		   unsigned int txq, unsigned int real_txq, uint8_t mac_last)
+{
+	static const uint8_t mac[ETH_ALEN] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x00 };
+
+	memset(f, 0, sizeof(*f));
+	f->dev.netdev_ops = ops;
+	f->dev.num_tx_queues = txq;
+	f->dev.real_num_tx_queues = real_txq;
+	memcpy(f->dev.dev_addr, mac, ETH_ALEN);
+	f->dev.dev_addr[5] = mac_last;
+	memcpy(f->dev.perm_addr, f->dev.dev_addr, ETH_ALEN);
+}
+
+struct fake_dev *closable(void)
+{
+	if (!dev_ifindex(&fc.dev)) {
+		fake_dev_init(&fc, &stop_ops, 1, 1, 0x58);
+		assert_int_equal(register_netdev(&fc.dev), 0);
+	}
+	fc.opens = fc.stops = 0;
+	fc.open_rc = fc.stop_rc = 0;
+	return &fc;
+}
+
+/* ---- setup ------------------------------------------------------------------- */
+
+struct softnet_stats sn0;
+
+int netdev_group_setup(void **state)
+{
+	(void)state;
+	test_skb_arena_setup();
+	net_dev_init();
+	/* NET_TX stays unclaimed until a qdisc has work for it. */
+	assert_null(softirq_handler[NET_TX_SOFTIRQ]);
+
+	fake_dev_init(&fa, &hash_ops, 4, 4, 0x56);
+	fake_dev_init(&fb, &select_ops, 4, 2, 0x57);
+	assert_int_equal(register_netdev(&fa.dev), 0);
+	assert_int_equal(register_netdev(&fb.dev), 0);
+	assert_int_equal(dev_open(&fa.dev), 0);
+	netif_carrier_on(&fa.dev);
+	return 0;
+}
+
+int netdev_setup(void **state)
+{
+	(void)state;
+	pending = 0;
+	memset(raised, 0, sizeof(raised));
+	fa.verdict = NETDEV_TX_OK;
+	fb.verdict = NETDEV_TX_OK;
+	fa.xmits = fb.xmits = 0;
+	test_skb_mark();
+	softnet_get_stats(&sn0);
+	printk_capture_reset();
+	return 0;
+}
+
+int netdev_teardown(void **state)
+{
+	(void)state;
+	test_skb_assert_all_freed();
+	assert_int_equal(bh_depth, 0);
+	assert_int_equal(host_irq_disabled, 0);
+	assert_false(net_rx_pending());
+	return 0;
+}
+
+struct softnet_stats delta(void)
+{
+	struct softnet_stats s;
+
+	softnet_get_stats(&s);
+	s.processed -= sn0.processed;
+	s.rx_action_runs -= sn0.rx_action_runs;
+	s.rx_budget_exhausted -= sn0.rx_budget_exhausted;
+	s.rx_time_squeeze -= sn0.rx_time_squeeze;
+	s.rx_dropped_runt -= sn0.rx_dropped_runt;
+	s.rx_dropped_nodev -= sn0.rx_dropped_nodev;
+	s.poll_bugs -= sn0.poll_bugs;
+	s.tx_dropped_stopped -= sn0.tx_dropped_stopped;
+	s.tx_dropped_busy -= sn0.tx_dropped_busy;
+	s.tx_dropped_down -= sn0.tx_dropped_down;
+	s.tx_bad_queue -= sn0.tx_bad_queue;
+	return s;
+}
+
