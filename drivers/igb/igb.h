@@ -170,6 +170,7 @@ struct igb_adapter {
 	uint64_t link_changes;
 	uint64_t tx_timeout_count;
 	uint64_t other_irqs, intx_irqs, spurious_irqs;
+	uint64_t rx_refill_kicks;	/* watchdog-raised polls for starved RX rings */
 	struct igb_hw_stats stats;
 	struct skb_buf_pool rx_pool;	/* 2 KiB RX buffers */
 };
@@ -261,6 +262,7 @@ int igb_request_irq(struct igb_adapter *adapter);
 void igb_configure_irq(struct igb_adapter *adapter);
 void igb_irq_enable(struct igb_adapter *adapter);
 void igb_irq_disable(struct igb_adapter *adapter);
+void igb_irq_kick(struct igb_q_vector *q);
 int igb_poll(struct napi_struct *napi, int budget);
 /* IVAR placement of a queue's entry: register index and bit shift, per part. */
 void igb_ivar_location(enum igb_mac_type mac, unsigned int queue, bool tx,

@@ -119,10 +119,17 @@ static void igb_watchdog(struct timer_list *t)
 	igb_update_stats(adapter);
 	for (unsigned int q = 0; q < adapter->num_queues; q++) {
 		struct igb_ring *ring = &adapter->tx_ring[q];
+		struct igb_ring *rx = &adapter->rx_ring[q];
 		uint64_t hangs = ring->stats.tx_hang;
 
 		igb_check_tx_hang(adapter, ring);
 		adapter->tx_timeout_count += ring->stats.tx_hang - hangs;
+		/* Refill failures left holes that no arriving frame will fill
+		 * once the ring is dry: have the poll retry. */
+		if (igb_desc_unused(rx) >= IGB_RX_BUFFER_WRITE) {
+			adapter->rx_refill_kicks++;
+			igb_irq_kick(rx->q_vector);
+		}
 	}
 	timer_mod(t, jiffies() + IGB_WATCHDOG_MS);
 }
@@ -200,11 +207,9 @@ static int igb_open(struct net_device *dev)
 	/* 2. Interrupt routing (GPIE, IVAR, EITR), still masked. */
 	igb_configure_irq(adapter);
 
-	/* 3. Transmit; then RSS, so it steers from the first frame the
-	 *    receiver accepts; then receive, which enables the receiver. */
+	/* 3. Transmit, and RSS so it steers from the first frame received. */
 	igb_configure_tx(adapter);
 	igb_setup_rss(adapter);
-	igb_configure_rx(adapter);
 
 	/* 4. Nothing is queued for the wire until the link is up; the link
 	 *    check below (or LSC) wakes the queues. */
@@ -227,7 +232,12 @@ static int igb_open(struct net_device *dev)
 	igb_irq_enable(adapter);
 	igb_check_link(adapter);
 
-	/* 8. Watchdog. */
+	/* 8. Receive last: the first frames in (QEMU delivers at once what it
+	 *    held while the port was down) can then be answered at once,
+	 *    instead of meeting queues that are still stopped. */
+	igb_configure_rx(adapter);
+
+	/* 9. Watchdog. */
 	timer_mod(&adapter->watchdog_timer, jiffies() + IGB_WATCHDOG_MS);
 	return 0;
 }
