@@ -7,6 +7,7 @@
 #include "apps/app.h"
 #include "kernel/cmdline.h"
 #include "kernel/cpu.h"
+#include "kernel/irqflags.h"
 #include "kernel/printk.h"
 #include "kernel/time.h"
 
@@ -58,20 +59,27 @@ static void l2blast_run(struct net_device *dev)
 	}
 	t0 = ktime_get_ns();
 	while (sent + failed < blast_count) {
+		/* Completions arrive by interrupt and NAPI: sleep until then,
+		 * deciding with interrupts off so the wake cannot slip past. */
+		local_irq_disable();
 		if (netif_tx_queue_stopped(txq)) {
-			/* Completions arrive by interrupt and NAPI: sleep until then. */
 			if (!stall_since)
 				stall_since = ktime_get_ns();
-			else if (ktime_get_ns() - stall_since > L2BLAST_STALL_NS)
+			else if (ktime_get_ns() - stall_since > L2BLAST_STALL_NS) {
+				local_irq_enable();
 				break;
-			cpu_idle();
+			}
+			cpu_idle_irqoff();
 			continue;
 		}
+		local_irq_enable();
 		stall_since = 0;
 		skb = skb_clone(tmpl);
 		if (!skb) {
+			/* Out of skbs: the next completion frees some. */
 			failed++;
-			cpu_idle();
+			local_irq_disable();
+			cpu_idle_irqoff();
 			continue;
 		}
 		skb->queue_mapping = 0;

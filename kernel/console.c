@@ -175,6 +175,13 @@ void console_write_sync(const char *s, size_t len)
 	console_write(s, len);
 }
 
+bool console_input_pending(void)
+{
+	if (!irq_mode)
+		return com1.present && (inb(com1.base + UART_LSR) & UART_LSR_DR);
+	return rx_head != rx_tail;
+}
+
 size_t console_read(char *buf, size_t len)
 {
 	unsigned long flags = local_irq_save();

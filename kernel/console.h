@@ -15,6 +15,9 @@ void console_write(const char *s, size_t len);
 /* Synchronous output for the panic path: bypasses and then flushes the buffer. */
 void console_write_sync(const char *s, size_t len);
 void console_flush(void);
+/* True when received bytes wait to be read; call with interrupts off to
+ * decide whether to sleep. */
+bool console_input_pending(void);
 /* Copies up to len received bytes; never blocks. Returns the count. */
 size_t console_read(char *buf, size_t len);
 

@@ -120,11 +120,10 @@ static int cmd_uptime(int argc, char **argv)
 }
 SHELL_COMMAND("uptime", "time since boot", cmd_uptime);
 
-void cpu_idle(void)
+void cpu_idle_irqoff(void)
 {
 	int prev;
 
-	local_irq_disable();
 	if (softirq_pending()) {
 		local_irq_enable();
 		do_softirq();

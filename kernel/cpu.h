@@ -21,7 +21,11 @@ void cpu_account_snapshot(uint64_t cycles[NR_CPU_BUCKETS]);
 
 extern char cpu_brand[49];
 void cpu_init(void);
-/* One pass of the idle loop: run pending softirqs, or sleep until an interrupt. */
-void cpu_idle(void);
+/* One pass of a wait: run pending softirqs, or sleep until an interrupt.
+ * Call it with interrupts disabled, right after finding (with them still
+ * disabled) that the awaited condition is false: an interrupt that arrives in
+ * between is then taken once hlt starts and ends it, so no wake-up is lost.
+ * Returns with interrupts enabled; the caller re-checks its condition. */
+void cpu_idle_irqoff(void);
 
 #endif

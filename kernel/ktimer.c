@@ -95,13 +95,19 @@ void msleep(uint64_t ms)
 
 	timer_setup(&s.timer, sleeper_wake);
 	timer_mod(&s.timer, jiffies() + ms);
-	while (!s.done) {
+	for (;;) {
+		local_irq_disable();
+		if (s.done) {
+			local_irq_enable();
+			return;
+		}
 		if (ktime_get_ns() > give_up) {
+			local_irq_enable();
 			pr_err("msleep: timer for %llu ms never fired\n", (unsigned long long)ms);
 			timer_del(&s.timer);
 			return;
 		}
-		cpu_idle();
+		cpu_idle_irqoff();
 	}
 }
 

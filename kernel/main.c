@@ -110,7 +110,12 @@ void kmain(uint32_t magic, uintptr_t info)
 	shell_prompt();
 	for (;;) {
 		shell_poll();
-		cpu_idle();
+		local_irq_disable();
+		if (console_input_pending()) {
+			local_irq_enable();
+			continue;
+		}
+		cpu_idle_irqoff();
 	}
 }
 
