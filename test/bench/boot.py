@@ -9,43 +9,26 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from benchlib import QEMU, ROOT, publish, run_until
+
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 TIMEOUT = 60
-COMMON = ["qemu-system-x86_64", "-M", "q35", "-m", "256M", "-display", "none",
-          "-no-reboot", "-serial", "stdio", "-monitor", "none",
-          "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-          "-netdev", "user,id=n0", "-device", "igb,netdev=n0"]
+DEVICES = ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+           "-netdev", "user,id=n0", "-device", "igb,netdev=n0"]
 READY = re.compile(rb"^READY .*boot_us=(\d+)\r?\n", re.M)
 UP = re.compile(rb"^boot: kernel up in (\d+) us", re.M)
 
 
 def time_to_ready(extra):
-    t0 = time.monotonic()
-    p = subprocess.Popen(COMMON + extra, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                         stderr=subprocess.STDOUT)
-    buf = b""
-    try:
-        while time.monotonic() - t0 < TIMEOUT:
-            chunk = p.stdout.read1(4096)
-            if not chunk:
-                break
-            buf += chunk
-            m = READY.search(buf)
-            if m:
-                up = UP.search(buf)
-                return time.monotonic() - t0, int(m.group(1)), int(up.group(1)) if up else 0
-        raise RuntimeError("no READY line:\n" + buf.decode(errors="replace"))
-    finally:
-        p.kill()
-        p.wait()
+    elapsed, buf, m = run_until(DEVICES + extra, READY, TIMEOUT)
+    up = UP.search(buf)
+    return elapsed, int(m.group(1)), int(up.group(1)) if up else 0
 
 
 def time_to_exit(extra):
     t0 = time.monotonic()
-    subprocess.run(COMMON + extra, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    subprocess.run(QEMU + DEVICES + extra, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                    stdin=subprocess.DEVNULL, timeout=TIMEOUT)
     return time.monotonic() - t0
 
@@ -76,11 +59,7 @@ def main():
         "image: build/ringos.elf %d bytes stripped" % os.path.getsize(
             ROOT / "build" / "iso" / "boot" / "ringos.elf"),
     ]
-    table = "\n".join(rows)
-    print(table)
-    out = ROOT / "build" / "bench" / "boot.md"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(table + "\n")
+    publish("boot", rows)
 
 
 if __name__ == "__main__":

@@ -6,14 +6,12 @@ import os
 import re
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from benchlib import ROOT, publish, run_until
+
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 COUNT = int(os.environ.get("BENCH_BLAST_COUNT", "200000"))
 LINE = re.compile(rb"^l2blast: (\d+) frames in ([\d.]+) s: (\d+) frames/s, (\d+) Mbit/s", re.M)
@@ -42,30 +40,15 @@ def blast(size):
 
         t = threading.Thread(target=drain, daemon=True)
         t.start()
-        args = ["qemu-system-x86_64", "-M", "q35", "-m", "256M", "-display", "none",
-                "-no-reboot", "-serial", "stdio", "-monitor", "none",
-                "-netdev", f"dgram,id=n0,local.type=unix,local.path={qemu},"
+        args = ["-netdev", f"dgram,id=n0,local.type=unix,local.path={qemu},"
                            f"remote.type=unix,remote.path={peer}",
                 "-device", "igb,netdev=n0",
                 "-kernel", str(ROOT / "build" / "ringos.elf"),
                 "-append", f"app=l2blast count={COUNT} size={size}"]
-        p = subprocess.Popen(args, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                             stderr=subprocess.STDOUT)
-        buf = b""
-        deadline = time.monotonic() + 300
         try:
-            while time.monotonic() < deadline:
-                chunk = p.stdout.read1(4096)
-                if not chunk:
-                    break
-                buf += chunk
-                m = LINE.search(buf)
-                if m:
-                    return int(m.group(3)), int(m.group(4))
-            raise RuntimeError("no l2blast line:\n" + buf.decode(errors="replace")[-2000:])
+            _, _, m = run_until(args, LINE, 300)
+            return int(m.group(3)), int(m.group(4))
         finally:
-            p.kill()
-            p.wait()
             stop.set()
             t.join()
             s.close()
@@ -78,11 +61,7 @@ def main():
         runs = [blast(size) for _ in range(RUNS)]
         rows.append("| %d B frames | %d | %d |" % (size, statistics.median(r[0] for r in runs),
                                                    statistics.median(r[1] for r in runs)))
-    table = "\n".join(rows)
-    print(table)
-    out = ROOT / "build" / "bench" / "l2blast.md"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(table + "\n")
+    publish("l2blast", rows)
 
 
 if __name__ == "__main__":
