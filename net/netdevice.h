@@ -8,15 +8,10 @@
 
 #include "kernel/compiler.h"
 #include "kernel/list.h"
+#include "net/if_ether.h"
 #include "net/skbuff.h"
 
 #define IFNAMSIZ 16
-#define ETH_ALEN 6
-#define ETH_HLEN 14
-#define ETH_ZLEN 60		/* shortest frame without FCS */
-#define ETH_DATA_LEN 1500
-#define ETH_FRAME_LEN 1514	/* longest untagged frame without FCS */
-#define VLAN_HLEN 4
 #define MAX_TX_QUEUES 16
 #define NAPI_POLL_WEIGHT 64
 
@@ -101,6 +96,7 @@ struct net_device {
 	rx_handler_func_t rx_handler;
 	struct list_head dev_list;
 	uint64_t rx_nohandler;		/* frames nobody wanted */
+	void *ip_ptr;			/* struct in_device: IPv4 addresses (net/inetdevice.h) */
 	void *priv;			/* the driver's adapter */
 };
 
@@ -188,6 +184,44 @@ struct softnet_stats {
 	uint64_t tx_bad_queue;		/* queue picks past real_num_tx_queues, sent on queue 0 */
 };
 void softnet_get_stats(struct softnet_stats *st);
+
+/* The protocol table behind netif_receive_skb (Linux's ptype_base): after the
+ * device's rx_handler (raw apps) declines a frame, eth_type_trans has pulled
+ * the MAC header and set protocol and pkt_type, and the handler registered for
+ * skb->protocol gets it, data at the network header. Unknown types are counted
+ * (rx_nohandler) and dropped; VLAN-tagged frames are counted and dropped until
+ * VLANs exist. */
+struct packet_type {
+	be16 type;		/* ETH_P_*, network order */
+	int (*func)(struct sk_buff *skb);	/* consumes skb */
+	struct packet_type *next;
+};
+void dev_add_pack(struct packet_type *pt);
+/* Pulls the MAC header, sets pkt_type from the destination and returns the
+ * ethertype (network order); data ends at the network header. */
+be16 eth_type_trans(struct sk_buff *skb, struct net_device *dev);
+/* Pushes an Ethernet header (type host order; saddr NULL: the device's). */
+int dev_hard_header(struct sk_buff *skb, struct net_device *dev, uint16_t type,
+		    const uint8_t *daddr, const uint8_t *saddr);
+
+/* Device events, as Linux's netdevice notifier chain delivers them. Called in
+ * process context or from a softirq, never from a hard IRQ: carrier changes
+ * found in an interrupt are passed on from the next softirq (linkwatch). */
+enum netdev_event {
+	NETDEV_UP = 1,		/* dev_open succeeded */
+	NETDEV_DOWN,		/* dev_close */
+	NETDEV_CHANGE,		/* carrier on or off (netif_carrier_ok tells which) */
+	NETDEV_CHANGEMTU,
+	NETDEV_CHANGEADDR,	/* MAC address */
+};
+
+struct notifier_block {
+	int (*notifier_call)(struct notifier_block *nb, unsigned long event, void *ptr);
+	struct notifier_block *next;
+};
+/* ptr is the struct net_device. Registered blocks are called in order. */
+void register_netdevice_notifier(struct notifier_block *nb);
+void call_netdevice_notifiers(unsigned long event, struct net_device *dev);
 
 /* Devices are numbered from 1 in registration order (the "1:" of `ip link`). */
 struct net_device *dev_get_by_index(int ifindex);

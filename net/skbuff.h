@@ -16,6 +16,8 @@
 
 struct net_device;
 struct sk_buff;
+struct sock;
+struct rtable;
 
 /* Where a data buffer goes back to when its last user lets go. */
 struct skb_buf_pool {
@@ -41,6 +43,17 @@ enum {
 struct sk_buff {
 	struct sk_buff *next, *prev;	/* queue linkage */
 	struct net_device *dev;
+	struct sock *sk;		/* owning socket on output, NULL otherwise */
+	/* Called by the last kfree_skb of this struct, before the data is let go
+	 * (socket memory accounting, zero-copy completions). */
+	void (*destructor)(struct sk_buff *skb);
+	/* Route on output, borrowed: valid only down to dev_queue_xmit or the
+	 * neighbour queue (its owner, a socket or a stack frame, outlives that). */
+	const struct rtable *rt;
+	uint32_t truesize;		/* memory charged for this skb: struct + buffer */
+	/* Per-layer scratch (IP options and fragment state, TCP sequence numbers):
+	 * the layer holding the skb owns it. */
+	uint8_t cb[48] __aligned(8);
 
 	uint8_t *head;			/* start of the data buffer */
 	uint8_t *data;

@@ -5,7 +5,8 @@
 set -eu
 
 PKGS="gcc binutils make grub-pc-bin grub-common xorriso mtools newlib-source \
-libcmocka-dev python3-pytest python3-scapy iproute2"
+libcmocka-dev python3-pytest python3-scapy iproute2 iputils-ping iputils-arping \
+socat netcat-openbsd hping3 tcpdump"
 BACKPORTS_LIST=/etc/apt/sources.list.d/bookworm-backports.list
 BACKPORTS_LINE="deb http://deb.debian.org/debian bookworm-backports main"
 

@@ -5,8 +5,8 @@ FUZZ_SECONDS ?= 60
 FUZZ_CC      := clang
 FUZZ_PKGS    := clang libclang-rt-14-dev
 FUZZ_DIR     := $(BUILD)/fuzz
-FUZZ_SRCS := test/fuzz/fuzz_rx_frame.c drivers/igb/igb_rx.c drivers/igb/igb_tx.c drivers/igb/igb_ring.c net/dev.c \
-	net/skbuff.c apps/l2reflect.c kernel/slab.c kernel/page_alloc.c kernel/dma.c \
+FUZZ_SRCS := test/fuzz/fuzz_rx_frame.c drivers/igb/igb_rx.c drivers/igb/igb_tx.c drivers/igb/igb_ring.c net/core/dev.c \
+	net/core/skbuff.c apps/l2reflect.c kernel/slab.c kernel/page_alloc.c kernel/dma.c \
 	test/unit/host_support.c test/unit/igb_fake.c test/unit/skb_arena.c test/unit/arena.c
 # The shared unit-test fixtures check through cmocka.
 FUZZ_LIBS := -lcmocka

@@ -4,7 +4,7 @@
  *   igb_clean_rx_irq -> netif_receive_skb -> l2reflect -> dev_queue_xmit
  *     -> igb_xmit_frame -> igb_xmit_frame_ring, then igb_clean_tx_irq
  *
- * all of it the real code (drivers/igb, net/dev.c, net/skbuff.c, apps, and the
+ * all of it the real code (drivers/igb, net/core/dev.c, net/core/skbuff.c, apps, and the
  * slab, page and DMA allocators on the unit tests' arena, skb_arena.h). The
  * harness plays the device, as the igb unit tests do, on igb_fake.h's adapter
  * and register file: on RX it writes frames into posted buffers and the
@@ -110,7 +110,7 @@ static __noreturn __printf(1, 2) void die(const char *fmt, ...)
 	abort();
 }
 
-/* ---- what net/dev.c links against ---- */
+/* ---- what net/core/dev.c links against ---- */
 
 void local_bh_disable(void)
 {
