@@ -60,7 +60,10 @@ struct sk_buff {
 	uint32_t len;			/* bytes from data */
 	uint32_t end;			/* buffer size: head + end is one past the last byte */
 	struct skb_buf_pool *pool;	/* owner of head; NULL: head came from kmalloc */
-	uint32_t *dataref;		/* shared-buffer count once cloned, else NULL */
+	/* Structs sharing the buffer, once cloned (else NULL: this one alone).
+	 * Low 16 bits: all of them; high 16: those that promised, by
+	 * skb_header_release, to use only the payload (Linux's dataref split). */
+	uint32_t *dataref;
 
 	uint16_t protocol;		/* ethertype, network order */
 	uint16_t queue_mapping;		/* TX queue; on RX the queue it arrived on */
@@ -76,21 +79,36 @@ struct sk_buff {
 	uint16_t vlan_tci;
 	bool xmit_more;			/* more packets follow at once: the driver may defer the tail write */
 	uint8_t pkt_type;
+	bool nohdr;			/* counted in dataref's payload-only half */
 	uint16_t users;			/* references to this skb struct */
 	uint64_t tstamp;		/* ns, when timestamps are asked for */
 };
 
-/* Bytes reserved in front of received and allocated data, for headers pushed later. */
+/* The unit headroom grows by when an skb has to be expanded (pskb_expand_head
+ * through skb_push or skb_cow_head). Locally built skbs get their headroom
+ * from alloc_skb_tx (MAX_HEADER, net/ip.h); received skbs have none in front
+ * of the MAC header, since the NIC writes at the buffer's start. */
 #define NET_SKB_PAD 64
 
+#define SKB_DATAREF_SHIFT 16
+#define SKB_DATAREF_MASK ((1u << SKB_DATAREF_SHIFT) - 1)
+
 void skb_init(void);
-/* A new skb with a kmalloc'd buffer of at least size bytes; NULL (counted) on failure. */
+/* A new skb with a kmalloc'd buffer of at least size bytes; NULL (counted) on
+ * failure. cb[] is zeroed, truesize set (struct + buffer). */
 struct sk_buff *alloc_skb(uint32_t size);
+/* The one allocator for packets the stack builds: MAX_HEADER of headroom
+ * reserved in front of room for payload bytes, so every header down to
+ * Ethernet is pushed without a copy. */
+struct sk_buff *alloc_skb_tx(uint32_t payload);
 /* Wraps an existing buffer of pool; no copy. */
 struct sk_buff *build_skb(void *buf, struct skb_buf_pool *pool);
-/* Drops one reference; frees the struct and (if last) the buffer. NULL is fine. */
+/* Drops one reference. The last one runs the destructor, then frees the
+ * struct and (if last of its sharers) the buffer. NULL is fine. */
 void kfree_skb(struct sk_buff *skb);
-/* A new struct pointing at the same data. */
+/* A new struct pointing at the same data (no byte copied): cb[] and the
+ * offload fields copied, sk and destructor not (the original keeps the
+ * socket's charge). */
 struct sk_buff *skb_clone(struct sk_buff *skb);
 /* One more reference to the same struct (users); each needs its own kfree_skb. */
 struct sk_buff *skb_get(struct sk_buff *skb);
@@ -101,15 +119,56 @@ static inline uint32_t skb_tailroom(const struct sk_buff *skb)
 {
 	return skb->end - skb_headroom(skb) - skb->len;
 }
-static inline void skb_reserve(struct sk_buff *skb, uint32_t n) { skb->data += n; }
+/* Another struct shares the buffer. */
+static inline bool skb_cloned(const struct sk_buff *skb)
+{
+	return skb->dataref && (*skb->dataref & SKB_DATAREF_MASK) != 1;
+}
+/* Someone besides skb may read or write the header area (headroom and
+ * linear data): every sharer but those that released the header. */
+static inline bool skb_header_cloned(const struct sk_buff *skb)
+{
+	uint32_t d;
 
-/* Each returns NULL (and changes nothing) when the room is not there. */
+	if (!skb->dataref)
+		return false;
+	d = *skb->dataref;
+	return (d & SKB_DATAREF_MASK) - (d >> SKB_DATAREF_SHIFT) != 1;
+}
+/* skb's holder promises to touch only its payload from now on (TCP's queued
+ * original), so one clone of it may push headers into the headroom without a
+ * copy. Call it before cloning; done once per struct. */
+void skb_header_release(struct sk_buff *skb);
+
+/* Moves data and tail n bytes on, in an empty skb; false (counted, nothing
+ * changed) if it holds data or n passes the end. */
+bool skb_reserve(struct sk_buff *skb, uint32_t n);
+
+/* NULL (nothing changed) when the room is not there. */
 uint8_t *skb_put(struct sk_buff *skb, uint32_t n);
+/* Headers go in front. When the headroom is short, or the header area is
+ * shared with another clone, the buffer is first made private and larger by
+ * pskb_expand_head (counted); NULL only if that fails or n is absurd. */
 uint8_t *skb_push(struct sk_buff *skb, uint32_t n);
 uint8_t *skb_pull(struct sk_buff *skb, uint32_t n);
 void skb_trim(struct sk_buff *skb, uint32_t len);
-/* Pads with zeroes to at least len bytes (short Ethernet frames); false if no room. */
+/* Pads with zeroes to at least len bytes (short Ethernet frames); false if no
+ * room. A cloned skb gets a private copy first: its tailroom may be where the
+ * owner of the buffer puts its next bytes. */
 bool skb_pad_to(struct sk_buff *skb, uint32_t len);
+
+/* Moves skb to a new private kmalloc'd buffer with nhead more bytes of
+ * headroom and ntail more of tailroom, copying head..tail; header offsets
+ * follow. The struct must not be shared (users 1). The copy is counted as
+ * SKB_COPY_HEADER_COW when the old buffer was shared, else SKB_COPY_EXPAND.
+ * 0, -ENOMEM or -EINVAL (shared struct, size out of range). */
+int pskb_expand_head(struct sk_buff *skb, uint32_t nhead, uint32_t ntail);
+/* Makes the header area private and at least headroom bytes long: a no-op
+ * when it already is (the common case), else pskb_expand_head. Needed before
+ * writing headers in place (TSO, NAT, checksum completion). Without
+ * scatter-gather the linear area is the whole packet, so the copy takes the
+ * payload too; sharing payload through page frags comes with SG. */
+int skb_cow_head(struct sk_buff *skb, uint32_t headroom);
 
 static inline dma_addr_t skb_dma(const struct sk_buff *skb)
 {
@@ -135,8 +194,55 @@ void skb_queue_tail(struct sk_buff_head *q, struct sk_buff *skb);
 struct sk_buff *skb_dequeue(struct sk_buff_head *q);
 void skb_queue_purge(struct sk_buff_head *q);
 
+/* Pointer to the first skb, or NULL; the queue keeps it. */
+static inline struct sk_buff *skb_peek(const struct sk_buff_head *q) { return q->next; }
+static inline struct sk_buff *skb_peek_tail(const struct sk_buff_head *q) { return q->prev; }
+static inline bool skb_queue_empty(const struct sk_buff_head *q) { return q->next == NULL; }
+static inline uint32_t skb_queue_len(const struct sk_buff_head *q) { return q->qlen; }
+/* Walks a queue the caller keeps still (bottom halves disabled, or a queue
+ * only it touches); the _safe form allows unlinking the current skb. */
+#define skb_queue_walk(q, skb) for ((skb) = (q)->next; (skb); (skb) = (skb)->next)
+#define skb_queue_walk_safe(q, skb, tmp)				\
+	for ((skb) = (q)->next, (tmp) = (skb) ? (skb)->next : NULL; (skb);	\
+	     (skb) = (tmp), (tmp) = (skb) ? (skb)->next : NULL)
+
+/* Pushes skb at the front (a requeue, a retransmit going first). */
+void skb_queue_head(struct sk_buff_head *q, struct sk_buff *skb);
+/* Takes skb, which must be on q, off it. */
+void skb_unlink(struct sk_buff *skb, struct sk_buff_head *q);
+/* Inserts newsk into q just before next / just after prev, both on q (the
+ * out-of-order queue keeps sequence order). Interrupt-safe like the rest:
+ * the underscores only keep Linux's names. */
+void __skb_queue_before(struct sk_buff_head *q, struct sk_buff *next, struct sk_buff *newsk);
+void __skb_queue_after(struct sk_buff_head *q, struct sk_buff *prev, struct sk_buff *newsk);
+/* Moves every skb of list to the tail of head, in order; list is left empty. */
+void skb_queue_splice_tail_init(struct sk_buff_head *list, struct sk_buff_head *head);
+
+/* Completes a CHECKSUM_PARTIAL packet in software: sums from csum_start to the
+ * end (the check field holds the pseudo-header seed) and stores the folded sum
+ * at csum_start + csum_offset; then CHECKSUM_NONE. A shared header is copied
+ * first. 0, or -EINVAL (offsets outside the data), -ENOMEM (no copy). */
+int skb_checksum_help(struct sk_buff *skb);
+
+/* Every byte the stack copies, by why (`netstat -s`, section Copies). */
+enum skb_copy_kind {
+	SKB_COPY_USER_TO_SKB,	/* send: application data into an skb */
+	SKB_COPY_SKB_TO_USER,	/* receive: skb data to the application */
+	SKB_COPY_FRAGMENT,	/* IP fragmentation: payload into each fragment */
+	SKB_COPY_LINEARIZE,	/* pieces gathered into one linear buffer */
+	SKB_COPY_REASSEMBLY,	/* IP reassembly: fragments into one datagram */
+	SKB_COPY_HEADER_COW,	/* a shared buffer copied to write its header or tail */
+	SKB_COPY_EXPAND,	/* a private buffer moved to a bigger one (headroom) */
+	SKB_COPY_KINDS
+};
+void skb_count_copy(enum skb_copy_kind kind, uint32_t bytes);
+/* The byte count of one kind (tests, benchmarks). */
+uint64_t skb_copy_bytes(enum skb_copy_kind kind);
+
 struct skb_stats {
 	uint64_t allocated, freed, alloc_failures, clones;
+	uint64_t expands;		/* pskb_expand_head calls that succeeded */
+	uint64_t bounds_refused;	/* skb_reserve past the end or on data */
 };
 void skb_get_stats(struct skb_stats *st);
 

@@ -12,8 +12,12 @@
  * change (users above one, dataref, the statistics, queues) are therefore
  * updated with interrupts off; everything else about one skb belongs to whoever
  * holds it. */
+#include <errno.h>
 #include <string.h>
 #include "net/skbuff.h"
+#include "net/if_ether.h"
+#include "net/ip.h"
+#include "net/snmp.h"
 #include "kernel/irqflags.h"
 #include "kernel/printk.h"
 #include "kernel/slab.h"
@@ -22,6 +26,46 @@ static struct kmem_cache *skb_head_cache;
 static struct kmem_cache *skb_dataref_cache;
 /* Clones count in `allocated` too: allocated - freed is the number of live structs. */
 static struct skb_stats skb_stats;
+
+/* Bytes copied, by kind, and what cloning saved (netstat -s, Copies). */
+struct skb_copy_mib {
+	uint64_t bytes[SKB_COPY_KINDS];
+	uint64_t clones_made;
+	uint64_t clone_bytes_shared;	/* data bytes a clone pointed at instead of copying */
+};
+static struct skb_copy_mib copy_mib;
+
+static const struct snmp_field copy_fields[] = {
+	SNMP_FIELD(struct skb_copy_mib, bytes[SKB_COPY_USER_TO_SKB], "CopyUserToSkb"),
+	SNMP_FIELD(struct skb_copy_mib, bytes[SKB_COPY_SKB_TO_USER], "CopySkbToUser"),
+	SNMP_FIELD(struct skb_copy_mib, bytes[SKB_COPY_FRAGMENT], "CopyFragment"),
+	SNMP_FIELD(struct skb_copy_mib, bytes[SKB_COPY_LINEARIZE], "CopyLinearize"),
+	SNMP_FIELD(struct skb_copy_mib, bytes[SKB_COPY_REASSEMBLY], "CopyReassembly"),
+	SNMP_FIELD(struct skb_copy_mib, bytes[SKB_COPY_HEADER_COW], "CopyHeaderCow"),
+	SNMP_FIELD(struct skb_copy_mib, bytes[SKB_COPY_EXPAND], "CopyExpandHead"),
+	SNMP_FIELD(struct skb_copy_mib, clones_made, "ClonesMade"),
+	SNMP_FIELD(struct skb_copy_mib, clone_bytes_shared, "CloneBytesShared"),
+};
+_Static_assert(ARRAY_SIZE(copy_fields) == SKB_COPY_KINDS + 2, "a name for every copy kind");
+SNMP_MIB("Copies", &copy_mib, copy_fields);
+
+/* Callers copy from process context with bottom halves enabled as well as
+ * from softirqs, so the 64-bit add is done with interrupts off. */
+void skb_count_copy(enum skb_copy_kind kind, uint32_t bytes)
+{
+	unsigned long flags;
+
+	if ((unsigned)kind >= SKB_COPY_KINDS)
+		return;
+	flags = local_irq_save();
+	copy_mib.bytes[kind] += bytes;
+	local_irq_restore(flags);
+}
+
+uint64_t skb_copy_bytes(enum skb_copy_kind kind)
+{
+	return (unsigned)kind < SKB_COPY_KINDS ? READ_ONCE(copy_mib.bytes[kind]) : 0;
+}
 
 void skb_init(void)
 {
@@ -74,6 +118,7 @@ static void skb_init_fields(struct sk_buff *skb, uint8_t *buf, uint32_t size,
 	skb->end = size;
 	skb->pool = pool;
 	skb->users = 1;
+	skb->truesize = (uint32_t)sizeof(*skb) + size;
 }
 
 struct sk_buff *alloc_skb(uint32_t size)
@@ -91,6 +136,25 @@ struct sk_buff *alloc_skb(uint32_t size)
 		return NULL;
 	}
 	skb_init_fields(skb, buf, size, NULL);
+	return skb;
+}
+
+struct sk_buff *alloc_skb_tx(uint32_t payload)
+{
+	struct sk_buff *skb;
+
+	if (payload > UINT32_MAX - MAX_HEADER) {
+		count_failure();
+		return NULL;
+	}
+	skb = alloc_skb(MAX_HEADER + payload);
+	if (skb) {
+		skb->data += MAX_HEADER;
+		/* Until a layer sets its own, every header starts where data does. */
+		skb_reset_mac_header(skb);
+		skb_reset_network_header(skb);
+		skb_reset_transport_header(skb);
+	}
 	return skb;
 }
 
@@ -119,22 +183,34 @@ static void skb_free_data(struct sk_buff *skb)
 		kfree(skb->head);
 }
 
-/* Drops this struct's share of the buffer; true if it was the last one. */
+/* Drops this struct's share of the buffer (and its payload-only share, if it
+ * released the header); true if it was the last one. */
 static bool skb_release_dataref(struct sk_buff *skb)
 {
 	uint32_t *ref = skb->dataref;
+	uint32_t drop = skb->nohdr ? (1u << SKB_DATAREF_SHIFT) + 1 : 1;
 	unsigned long flags;
 	uint32_t left;
 
+	skb->dataref = NULL;
+	skb->nohdr = false;
 	if (!ref)
 		return true;
 	flags = local_irq_save();
-	left = --*ref;
+	*ref -= drop;
+	left = *ref & SKB_DATAREF_MASK;
 	local_irq_restore(flags);
 	if (left)
 		return false;
 	kmem_cache_free(skb_dataref_cache, ref);
 	return true;
+}
+
+/* The buffer, or this struct's share of it, let go. */
+static void skb_release_data(struct sk_buff *skb)
+{
+	if (skb_release_dataref(skb))
+		skb_free_data(skb);
 }
 
 void kfree_skb(struct sk_buff *skb)
@@ -150,8 +226,10 @@ void kfree_skb(struct sk_buff *skb)
 		if (left)
 			return;
 	}
-	if (skb_release_dataref(skb))
-		skb_free_data(skb);
+	/* Before the data goes: a socket's accounting may look at the skb. */
+	if (skb->destructor)
+		skb->destructor(skb);
+	skb_release_data(skb);
 	skb_head_free(skb);
 }
 
@@ -177,9 +255,14 @@ struct sk_buff *skb_clone(struct sk_buff *skb)
 			return NULL;
 		}
 		/* Nobody else can see the buffer's count before the first clone
-		 * exists, so setting it to one needs no interrupt exclusion. */
-		*ref = 1;
+		 * exists, so setting it needs no interrupt exclusion. A header
+		 * released before then is counted now. */
+		*ref = 1 + (skb->nohdr ? 1u << SKB_DATAREF_SHIFT : 0);
 		skb->dataref = ref;
+	}
+	if ((*skb->dataref & SKB_DATAREF_MASK) == SKB_DATAREF_MASK) {
+		count_failure();	/* the count would carry into the payload half */
+		return NULL;
 	}
 	n = skb_head_alloc();
 	if (!n)
@@ -188,11 +271,96 @@ struct sk_buff *skb_clone(struct sk_buff *skb)
 	n->next = NULL;
 	n->prev = NULL;
 	n->users = 1;
+	n->nohdr = false;
+	/* The socket charge and its release stay with the original. */
+	n->sk = NULL;
+	n->destructor = NULL;
+	n->truesize = (uint32_t)sizeof(*n);
 	flags = local_irq_save();
 	++*skb->dataref;
 	skb_stats.clones++;
+	copy_mib.clones_made++;
+	copy_mib.clone_bytes_shared += skb->len;
 	local_irq_restore(flags);
 	return n;
+}
+
+void skb_header_release(struct sk_buff *skb)
+{
+	unsigned long flags;
+
+	if (skb->nohdr)
+		return;
+	skb->nohdr = true;
+	if (!skb->dataref)
+		return;		/* counted by the first clone */
+	flags = local_irq_save();
+	*skb->dataref += 1u << SKB_DATAREF_SHIFT;
+	local_irq_restore(flags);
+}
+
+bool skb_reserve(struct sk_buff *skb, uint32_t n)
+{
+	if (skb->len || n > skb_tailroom(skb)) {
+		unsigned long flags = local_irq_save();
+
+		skb_stats.bounds_refused++;
+		local_irq_restore(flags);
+		return false;
+	}
+	skb->data += n;
+	return true;
+}
+
+int pskb_expand_head(struct sk_buff *skb, uint32_t nhead, uint32_t ntail)
+{
+	uint32_t headroom = skb_headroom(skb);
+	uint32_t used = headroom + skb->len;	/* head..tail: what is copied */
+	bool shared = skb_cloned(skb);
+	uint64_t size = (uint64_t)skb->end + nhead + ntail;
+	uint8_t *buf;
+	unsigned long flags;
+
+	/* Header offsets are 16 bits from head: a buffer past that could not
+	 * be described. Another holder of this struct would see its data move. */
+	if (skb->users != 1 || size > UINT16_MAX || headroom + nhead > UINT16_MAX)
+		return -EINVAL;
+	buf = kmalloc(size ? (size_t)size : 1);
+	if (!buf) {
+		count_failure();
+		return -ENOMEM;
+	}
+	memcpy(buf + nhead, skb->head, used);
+	skb_count_copy(shared ? SKB_COPY_HEADER_COW : SKB_COPY_EXPAND, used);
+	skb_release_data(skb);
+	skb->head = buf;
+	skb->data = buf + nhead + headroom;
+	skb->end = (uint32_t)size;
+	skb->pool = NULL;
+	skb->mac_header += nhead;
+	skb->network_header += nhead;
+	skb->transport_header += nhead;
+	if (skb->ip_summed == CHECKSUM_PARTIAL)
+		skb->csum_start += nhead;
+	skb->truesize = (uint32_t)sizeof(*skb) + skb->end;
+	flags = local_irq_save();
+	skb_stats.expands++;
+	local_irq_restore(flags);
+	return 0;
+}
+
+int skb_cow_head(struct sk_buff *skb, uint32_t headroom)
+{
+	uint32_t have = skb_headroom(skb);
+	uint32_t delta = headroom > have ? headroom - have : 0;
+
+	/* A holder that released its header promised to stay out of it, so it
+	 * must not write there in place while anyone shares the buffer. */
+	bool shared = skb->nohdr ? skb_cloned(skb) : skb_header_cloned(skb);
+
+	if (!delta && !shared)
+		return 0;
+	return pskb_expand_head(skb, ALIGN_UP(delta, NET_SKB_PAD), 0);
 }
 
 uint8_t *skb_put(struct sk_buff *skb, uint32_t n)
@@ -207,7 +375,10 @@ uint8_t *skb_put(struct sk_buff *skb, uint32_t n)
 
 uint8_t *skb_push(struct sk_buff *skb, uint32_t n)
 {
-	if (n > skb_headroom(skb))
+	/* No header is that long: a wrapped length, not a request to honour. */
+	if (n > UINT16_MAX)
+		return NULL;
+	if (skb_cow_head(skb, n))
 		return NULL;
 	skb->data -= n;
 	skb->len += n;
@@ -236,8 +407,12 @@ bool skb_pad_to(struct sk_buff *skb, uint32_t len)
 	if (skb->len >= len)
 		return true;
 	need = len - skb->len;
-	if (need > skb_tailroom(skb))
+	if (skb_cloned(skb)) {
+		if (pskb_expand_head(skb, 0, need > skb_tailroom(skb) ? need - skb_tailroom(skb) : 0))
+			return false;
+	} else if (need > skb_tailroom(skb)) {
 		return false;
+	}
 	memset(skb_tail_pointer(skb), 0, need);
 	skb->len = len;
 	return true;
@@ -285,6 +460,89 @@ struct sk_buff *skb_dequeue(struct sk_buff_head *q)
 	}
 	local_irq_restore(flags);
 	return skb;
+}
+
+void skb_queue_head(struct sk_buff_head *q, struct sk_buff *skb)
+{
+	unsigned long flags = local_irq_save();
+
+	skb->prev = NULL;
+	skb->next = q->next;
+	if (q->next)
+		q->next->prev = skb;
+	else
+		q->prev = skb;
+	q->next = skb;
+	q->qlen++;
+	local_irq_restore(flags);
+}
+
+/* Links newsk between prev and next (either NULL at an end of q). */
+static void skb_link_between(struct sk_buff_head *q, struct sk_buff *prev,
+			     struct sk_buff *next, struct sk_buff *newsk)
+{
+	newsk->prev = prev;
+	newsk->next = next;
+	if (prev)
+		prev->next = newsk;
+	else
+		q->next = newsk;
+	if (next)
+		next->prev = newsk;
+	else
+		q->prev = newsk;
+	q->qlen++;
+}
+
+void __skb_queue_before(struct sk_buff_head *q, struct sk_buff *next, struct sk_buff *newsk)
+{
+	unsigned long flags = local_irq_save();
+
+	skb_link_between(q, next->prev, next, newsk);
+	local_irq_restore(flags);
+}
+
+void __skb_queue_after(struct sk_buff_head *q, struct sk_buff *prev, struct sk_buff *newsk)
+{
+	unsigned long flags = local_irq_save();
+
+	skb_link_between(q, prev, prev->next, newsk);
+	local_irq_restore(flags);
+}
+
+void skb_unlink(struct sk_buff *skb, struct sk_buff_head *q)
+{
+	unsigned long flags = local_irq_save();
+
+	if (skb->prev)
+		skb->prev->next = skb->next;
+	else
+		q->next = skb->next;
+	if (skb->next)
+		skb->next->prev = skb->prev;
+	else
+		q->prev = skb->prev;
+	q->qlen--;
+	skb->next = NULL;
+	skb->prev = NULL;
+	local_irq_restore(flags);
+}
+
+void skb_queue_splice_tail_init(struct sk_buff_head *list, struct sk_buff_head *head)
+{
+	unsigned long flags = local_irq_save();
+
+	if (list->next) {
+		list->next->prev = head->prev;
+		if (head->prev)
+			head->prev->next = list->next;
+		else
+			head->next = list->next;
+		head->prev = list->prev;
+		head->qlen += list->qlen;
+		skb_queue_head_init(list);
+	}
+	local_irq_restore(flags);
 }
 
 void skb_queue_purge(struct sk_buff_head *q)

@@ -134,16 +134,14 @@ static void test_put_push_pull_bounds(void **state)
 	assert_null(skb_put(skb, UINT32_MAX));
 	assert_int_equal(skb->len, 96);
 
-	/* push: the headroom and no more. */
-	assert_null(skb_push(skb, 33));
-	assert_ptr_equal(skb->data, skb->head + 32);
+	/* push: within the headroom in place. */
 	p = skb_push(skb, 14);
 	assert_ptr_equal(p, skb->head + 18);
 	assert_int_equal(skb->len, 110);
-	assert_null(skb_push(skb, 19));
-	assert_null(skb_push(skb, UINT32_MAX));
 	assert_non_null(skb_push(skb, 18));
 	assert_ptr_equal(skb->data, skb->head);
+	assert_int_equal(skb->len, 128);
+	assert_null(skb_push(skb, UINT32_MAX));
 	assert_int_equal(skb->len, 128);
 
 	/* pull: up to len, returning the new data pointer. */
@@ -284,30 +282,42 @@ static void test_clone_shares_and_frees_once(void **state)
 	assert_int_equal(c1->users, 1);
 	assert_null(c1->next);
 
-	/* A clone's headers are its own: pushing on it leaves the original alone. */
+	/* Nobody released the header, so c1 shares it: its push copies the
+	 * linear area first and leaves the original's bytes alone. */
+	memset(skb->head, 0xaa, 64);
+	assert_true(skb_header_cloned(c1));
 	assert_non_null(skb_push(c1, 20));
+	memset(c1->data, 0x33, 20);
+	assert_ptr_not_equal(c1->head, skb->head);
+	assert_null(c1->dataref);
+	assert_null(c1->pool);
 	assert_int_equal(skb->len, 100);
 	assert_ptr_equal(skb->data, skb->head + 64);
+	for (int i = 0; i < 64; i++)
+		assert_int_equal(skb->head[i], 0xaa);
+	assert_int_equal(*skb->dataref, 1);
+	assert_false(skb_cloned(skb));
 
 	c2 = skb_clone(c1);
 	c3 = skb_clone(skb);
 	assert_non_null(c2);
 	assert_non_null(c3);
-	assert_int_equal(*skb->dataref, 4);
+	assert_int_equal(*skb->dataref, 2);
+	assert_int_equal(*c1->dataref, 2);
 	assert_int_equal(c2->len, 120);
 
 	skb_get_stats(&st);
 	assert_int_equal(st.clones - before.clones, 3);
 	assert_int_equal(st.allocated - before.allocated, 4);
 
-	/* The buffer goes back with the last struct, whichever that is. */
+	/* Each buffer goes back with its last struct, whichever that is. */
 	kfree_skb(skb);
 	kfree_skb(c2);
-	kfree_skb(c3);
 	assert_int_equal(total_pool_frees(), 0);
 	assert_int_equal(*c1->dataref, 1);
-	kfree_skb(c1);
+	kfree_skb(c3);
 	assert_int_equal(fp.freed[1], 1);
+	kfree_skb(c1);
 	assert_int_equal(total_pool_frees(), 1);
 }
 
