@@ -15,6 +15,8 @@ struct app {
 extern const struct app app_l2reflect;
 extern const struct app app_l2blast;
 
+/* Runs app->run(dev) in a thread of its own ("app"), charged to CPU_USER. */
+void app_start(const struct app *app, struct net_device *dev);
 /* The app chosen on the command line; NULL for none. */
 const struct app *app_selected(void);
 

@@ -12,6 +12,7 @@
 #include "kernel/irqflags.h"
 #include "kernel/io.h"
 #include "drivers/uart16550.h"
+#include "kernel/wait.h"
 
 #define TX_RING   16384		/* power of two */
 #define RX_RING   1024		/* power of two */
@@ -26,6 +27,9 @@ static char tx_ring[TX_RING];
 static uint32_t tx_head, tx_tail;
 static char rx_ring[RX_RING];
 static uint32_t rx_head, rx_tail;
+
+struct wait_queue_head console_wq = WAIT_QUEUE_HEAD_INIT(console_wq);
+static bool (*intr_hook)(void);
 
 uint64_t console_rx_overruns;
 uint64_t console_tx_stalls;
@@ -206,6 +210,10 @@ static void com1_interrupt(void *data)
 	/* Bounded: at most a FIFO's worth of input per pass plus a few passes. */
 	for (int pass = 0; pass < 8; pass++) {
 		for (int i = 0; i < 64 && (c = uart_getc(&com1)) >= 0; i++) {
+			/* Ctrl-C for a running command goes to it as a signal, not
+			 * into the line the shell reads after the command. */
+			if (c == 0x03 && intr_hook && intr_hook())
+				continue;
 			if (rx_head - rx_tail >= RX_RING) {
 				console_rx_overruns++;
 				continue;
@@ -213,9 +221,21 @@ static void com1_interrupt(void *data)
 			rx_ring[rx_head++ & (RX_RING - 1)] = (char)c;
 		}
 		tx_drain_fifo();
+		if (rx_head != rx_tail)
+			wake_up(&console_wq);
 		if (inb(com1.base + UART_IIR) & UART_IIR_NO_INT)
 			break;
 	}
+}
+
+bool console_irq_driven(void)
+{
+	return irq_mode;
+}
+
+void console_set_intr_hook(bool (*hook)(void))
+{
+	intr_hook = hook;
 }
 
 void console_enable_irq(void)

@@ -21,4 +21,11 @@ bool console_input_pending(void);
 /* Copies up to len received bytes; never blocks. Returns the count. */
 size_t console_read(char *buf, size_t len);
 
+/* Woken when input arrives (interrupt mode only: console_irq_driven()). */
+struct wait_queue_head;
+extern struct wait_queue_head console_wq;
+bool console_irq_driven(void);
+/* Called from the receive interrupt on Ctrl-C; returning true swallows the byte. */
+void console_set_intr_hook(bool (*hook)(void));
+
 #endif

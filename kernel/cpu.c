@@ -122,8 +122,19 @@ SHELL_COMMAND("uptime", "time since boot", cmd_uptime);
 
 void cpu_idle_irqoff(void)
 {
+	static bool warned;
 	int prev;
 
+	/* With bottom halves disabled no softirq can run, so whatever the caller
+	 * waits for may never come: refuse to halt rather than hang. */
+	if (unlikely(in_softirq() && !in_serving_softirq())) {
+		if (!warned) {
+			warned = true;
+			pr_err("cpu: idle wait with bottom halves disabled; refused\n");
+		}
+		local_irq_enable();
+		return;
+	}
 	if (softirq_pending()) {
 		local_irq_enable();
 		do_softirq();

@@ -7,6 +7,9 @@
 #include "kernel/shell.h"
 #include "kernel/softirq.h"
 #include "kernel/time.h"
+#include "kernel/wait.h"
+#include <errno.h>
+#include <stdlib.h>
 
 static struct timer_base timers;
 /* The tick the LAPIC timer is armed for; UINT64_MAX when disarmed. */
@@ -77,38 +80,29 @@ bool timer_del(struct timer_list *t)
 	return del_timer(&timers, t);
 }
 
-struct sleeper {
-	struct timer_list timer;
-	volatile bool done;
-};
-
-static void sleeper_wake(struct timer_list *t)
+/* Sleeps on a wait queue nobody else knows: only the deadline ends the wait
+ * (or, when interruptible, a signal). The deadline is in ns, and the wait's
+ * timer is rounded up to the next whole ms, so the sleep is never short. */
+static int sleep_until(uint64_t deadline, bool interruptible)
 {
-	container_of(t, struct sleeper, timer)->done = true;
+	struct wait_queue_head wq;
+	int rc;
+
+	init_waitqueue_head(&wq);
+	rc = __wait_event(wq, ktime_get_ns() >= deadline, deadline, interruptible);
+	if (rc == -EDEADLK)
+		return rc;
+	return ktime_get_ns() >= deadline ? 0 : rc;
 }
 
 void msleep(uint64_t ms)
 {
-	struct sleeper s = { .done = false };
-	/* The wheel wakes us; the TSC bound only guards against a broken timer. */
-	uint64_t give_up = ktime_get_ns() + (ms + 1000) * NSEC_PER_MSEC * 2;
+	sleep_until(ktime_get_ns() + ms * NSEC_PER_MSEC, false);
+}
 
-	timer_setup(&s.timer, sleeper_wake);
-	timer_mod(&s.timer, jiffies() + ms);
-	for (;;) {
-		local_irq_disable();
-		if (s.done) {
-			local_irq_enable();
-			return;
-		}
-		if (ktime_get_ns() > give_up) {
-			local_irq_enable();
-			pr_err("msleep: timer for %llu ms never fired\n", (unsigned long long)ms);
-			timer_del(&s.timer);
-			return;
-		}
-		cpu_idle_irqoff();
-	}
+int msleep_interruptible(uint64_t ms)
+{
+	return sleep_until(ktime_get_ns() + ms * NSEC_PER_MSEC, true);
 }
 
 static int cmd_timers(int argc, char **argv)
@@ -128,3 +122,20 @@ static int cmd_timers(int argc, char **argv)
 	return 0;
 }
 SHELL_COMMAND("timers", "timer wheel counters", cmd_timers);
+
+static int cmd_sleep(int argc, char **argv)
+{
+	char *end = NULL;
+	unsigned long sec = argc == 2 ? strtoul(argv[1], &end, 10) : 0;
+
+	if (argc != 2 || end == argv[1] || *end || sec > 86400) {
+		kprintf("usage: sleep SECONDS (0..86400)\n");
+		return -1;
+	}
+	if (msleep_interruptible(sec * 1000) == -EINTR) {
+		kprintf("sleep: interrupted\n");
+		return -1;
+	}
+	return 0;
+}
+SHELL_COMMAND("sleep", "SECONDS: wait (Ctrl-C interrupts)", cmd_sleep);

@@ -12,7 +12,10 @@ void timers_init(void);
 /* Arms or moves t to fire at jiffies() >= expires. */
 void timer_mod(struct timer_list *t, uint64_t expires);
 bool timer_del(struct timer_list *t);
-/* Process context: sleeps (idle, interrupts on) for at least ms. */
+/* Process context: sleeps for at least ms while other threads run. With bottom
+ * halves disabled the sleep is refused (logged) and returns at once. */
 void msleep(uint64_t ms);
+/* The same, ended early by a signal (Ctrl-C): 0, or -EINTR. */
+int msleep_interruptible(uint64_t ms);
 
 #endif

@@ -85,13 +85,20 @@ void lapic_init(void)
 	}
 }
 
+/* ns * khz / 10^6 without the 64-bit overflow of the plain product, which a
+ * timer a few hours away (ns ~ 10^13, khz ~ 3 * 10^6) would hit. */
+static uint64_t ns_to_ticks(uint64_t ns, uint64_t khz)
+{
+	return ns / 1000000 * khz + ns % 1000000 * khz / 1000000;
+}
+
 void lapic_timer_arm_ns(uint64_t ns)
 {
 	if (tsc_deadline) {
-		wrmsr(MSR_TSC_DEADLINE, ns ? rdtsc() + ns * tsc_khz / 1000000 + 1 : 0);
+		wrmsr(MSR_TSC_DEADLINE, ns ? rdtsc() + ns_to_ticks(ns, tsc_khz) + 1 : 0);
 		return;
 	}
-	uint64_t ticks = ns ? ns * lapic_timer_khz / 1000000 + 1 : 0;
+	uint64_t ticks = ns ? ns_to_ticks(ns, lapic_timer_khz) + 1 : 0;
 
 	lapic_write(LAPIC_TIMER_INIT, ticks > 0xFFFFFFFF ? 0xFFFFFFFF : (uint32_t)ticks);
 }

@@ -15,6 +15,7 @@
 #include "kernel/panic.h"
 #include "kernel/pci.h"
 #include "kernel/printk.h"
+#include "kernel/sched.h"
 #include "kernel/selftest.h"
 #include "kernel/shell.h"
 #include "kernel/softirq.h"
@@ -54,22 +55,15 @@ void kmain(uint32_t magic, uintptr_t info)
 	ioapic_init();
 	lapic_init();
 	timers_init();
+	sched_init();
 	console_enable_irq();
 	local_irq_enable();
 
 	pci_init();
 	selftest_run();
 	net_start();
-	shell_prompt();
-	for (;;) {
-		shell_poll();
-		local_irq_disable();
-		if (console_input_pending()) {
-			local_irq_enable();
-			continue;
-		}
-		cpu_idle_irqoff();
-	}
+	shell_start();
+	sched_start();
 }
 
 static int cmd_cmdline(int argc, char **argv)

@@ -95,3 +95,48 @@ void paging_init(void)
 			}
 	}
 }
+
+/* The 4 KiB table under the 2 MiB page holding va, made by splitting that
+ * page (same flags for every 4 KiB piece) the first time. */
+static uint64_t *split_2m(uint64_t va)
+{
+	uint64_t *pdpt, *pd, *pt, pde;
+
+	if (!(boot_pml4[(va >> 39) & 511] & PTE_P))
+		return NULL;
+	pdpt = (uint64_t *)(uintptr_t)(boot_pml4[(va >> 39) & 511] & PTE_ADDR_MASK);
+	if (!(pdpt[(va >> 30) & 511] & PTE_P))
+		return NULL;
+	pd = (uint64_t *)(uintptr_t)(pdpt[(va >> 30) & 511] & PTE_ADDR_MASK);
+	pde = pd[(va >> 21) & 511];
+	if (!(pde & PTE_P))
+		return NULL;
+	if (!(pde & PTE_PS))
+		return (uint64_t *)(uintptr_t)(pde & PTE_ADDR_MASK);
+	pt = alloc_pages(0);
+	if (!pt)
+		return NULL;
+	paging_tables_allocated++;
+	for (int i = 0; i < 512; i++)
+		pt[i] = ((pde & PTE_ADDR_MASK) + ((uint64_t)i << 12)) | (pde & (PTE_RW | PTE_PWT | PTE_PCD)) | PTE_P;
+	pd[(va >> 21) & 511] = (uintptr_t)pt | PTE_P | PTE_RW;
+	invlpg(ALIGN_DOWN(va, PAGE_2M));
+	return pt;
+}
+
+int paging_set_guard(void *page, bool guard)
+{
+	uint64_t va = (uintptr_t)page;
+	unsigned long flags = local_irq_save();
+	uint64_t *pt = split_2m(va);
+
+	if (pt) {
+		uint64_t *pte = &pt[(va >> 12) & 511];
+
+		*pte = guard ? *pte & ~PTE_P : *pte | PTE_P;
+		invlpg(va);
+	}
+	local_irq_restore(flags);
+	return pt ? 0 : -1;
+}
+

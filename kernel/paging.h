@@ -11,4 +11,8 @@ void paging_init(void);
  * or NULL if a page table could not be allocated. */
 void *ioremap(uint64_t phys, size_t size);
 
+/* Unmaps (guard) or maps back the 4 KiB page at `page`, splitting its 2 MiB
+ * mapping once; a touch of a guard page faults (stack overflow). 0 or -1. */
+int paging_set_guard(void *page, bool guard);
+
 #endif

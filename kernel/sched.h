@@ -58,6 +58,11 @@ void wake_up_thread(struct thread *t);
 /* Never returns: the boot thread becomes the idle loop. */
 __noreturn void sched_start(void);
 
+/* For the wait primitive: the idle thread never sleeps, it runs the others. */
+struct thread *idle_thread_ptr(void);
+bool sched_others_runnable(void);
+struct thread *foreground_thread(void);
+
 /* Ctrl-C on the console: the foreground thread gets SIGINT and is woken. */
 #define SIGINT_PENDING 1UL
 static inline bool signal_pending(const struct thread *t) { return READ_ONCE(t->pending_signal) != 0; }

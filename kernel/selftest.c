@@ -24,12 +24,12 @@ static void selftest_timer(void)
 	bool ok = true;
 
 	for (size_t i = 0; i < sizeof(lengths) / sizeof(lengths[0]); i++) {
-		uint64_t t0 = ktime_get_ns(), j0 = jiffies(), took;
+		uint64_t t0 = ktime_get_ns(), took;
 
 		msleep(lengths[i]);
 		took = ktime_get_ns() - t0;
-		/* msleep(n) ends at tick j0 + n or later, i.e. after >= n - 1 full ms. */
-		bool early = jiffies() < j0 + lengths[i];
+		/* Never early by even a fraction of a tick. */
+		bool early = took < lengths[i] * NSEC_PER_MSEC;
 		ok &= !early;
 		kprintf("selftest timer: msleep(%llu) took %llu us (%s)\n",
 			(unsigned long long)lengths[i], (unsigned long long)(took / 1000),

@@ -4,7 +4,12 @@
 #include <string.h>
 #include "kernel/shell.h"
 #include "kernel/console.h"
+#include "kernel/cpu.h"
+#include "kernel/irqflags.h"
 #include "kernel/printk.h"
+#include "kernel/sched.h"
+#include "kernel/time.h"
+#include "kernel/wait.h"
 
 #define LINE_MAX 256
 #define PROMPT "ringos> "
@@ -16,6 +21,7 @@ static size_t line_len;
 static bool line_overflow;
 static bool last_was_cr;
 static int esc_state;	/* 0 normal, 1 after ESC, 2 inside a CSI sequence */
+static volatile bool command_running;
 
 void shell_prompt(void)
 {
@@ -57,7 +63,12 @@ int shell_exec(char *s)
 		kprintf("shell: unknown command '%.40s' (type 'help')\n", argv[0]);
 		return -1;
 	}
-	return c->fn(argc, argv);
+	command_running = true;
+	int rc = c->fn(argc, argv);
+	command_running = false;
+	/* A Ctrl-C the command did not look at ends with it. */
+	clear_signal(current);
+	return rc;
 }
 
 static void end_of_line(void)
@@ -137,6 +148,43 @@ void shell_poll(void)
 	for (int i = 0; i < 8 && (n = console_read(buf, sizeof(buf))) > 0; i++)
 		for (size_t j = 0; j < n; j++)
 			feed(buf[j]);
+}
+
+/* Console interrupt: Ctrl-C while a command runs interrupts it. */
+static bool shell_intr(void)
+{
+	struct thread *fg = foreground_thread();
+
+	if (!command_running || !fg)
+		return false;
+	send_sigint(fg);
+	return true;
+}
+
+static void shell_thread(void *arg)
+{
+	(void)arg;
+	shell_prompt();
+	for (;;) {
+		/* Without receive interrupts the console is polled. */
+		uint64_t deadline = console_irq_driven() ? UINT64_MAX :
+				    ktime_get_ns() + 20 * NSEC_PER_MSEC;
+
+		current->wchan = "console";
+		wait_event_interruptible_deadline(console_wq, console_input_pending(), deadline);
+		clear_signal(current);
+		shell_poll();
+	}
+}
+
+void shell_start(void)
+{
+	struct thread *t = thread_create("shell", shell_thread, NULL, CPU_SYS);
+
+	if (!t)
+		return;
+	set_foreground_thread(t);
+	console_set_intr_hook(shell_intr);
 }
 
 static int cmd_help(int argc, char **argv)

@@ -20,6 +20,8 @@ struct shell_cmd {
 /* Feeds received console bytes to the line editor; runs complete lines. */
 void shell_poll(void);
 void shell_prompt(void);
+/* Starts the shell thread; it owns the console input and gets Ctrl-C. */
+void shell_start(void);
 /* Runs one command line (also used by tests and the boot `run=` hook). */
 int shell_exec(char *line);
 

@@ -47,10 +47,6 @@ void net_start(void)
 		app = NULL;
 	}
 	kprintf("READY%s boot_us=%llu\n", mac, (unsigned long long)(ktime_get_ns() / 1000));
-	if (app) {
-		int prev = cpu_account_enter(CPU_USER);
-
-		app->run(dev);
-		cpu_account_exit(prev);
-	}
+	if (app)
+		app_start(app, dev);
 }
