@@ -80,31 +80,6 @@ bool timer_del(struct timer_list *t)
 	return del_timer(&timers, t);
 }
 
-/* Sleeps on a wait queue nobody else knows: only the deadline ends the wait
- * (or, when interruptible, a signal). The deadline is in ns, and the wait's
- * timer is rounded up to the next whole ms, so the sleep is never short. */
-static int sleep_until(uint64_t deadline, bool interruptible)
-{
-	struct wait_queue_head wq;
-	int rc;
-
-	init_waitqueue_head(&wq);
-	rc = __wait_event(wq, ktime_get_ns() >= deadline, deadline, interruptible);
-	if (rc == -EDEADLK)
-		return rc;
-	return ktime_get_ns() >= deadline ? 0 : rc;
-}
-
-void msleep(uint64_t ms)
-{
-	sleep_until(ktime_get_ns() + ms * NSEC_PER_MSEC, false);
-}
-
-int msleep_interruptible(uint64_t ms)
-{
-	return sleep_until(ktime_get_ns() + ms * NSEC_PER_MSEC, true);
-}
-
 static int cmd_timers(int argc, char **argv)
 {
 	struct timer_stats st;

@@ -85,13 +85,6 @@ void lapic_init(void)
 	}
 }
 
-/* ns * khz / 10^6 without the 64-bit overflow of the plain product, which a
- * timer a few hours away (ns ~ 10^13, khz ~ 3 * 10^6) would hit. */
-static uint64_t ns_to_ticks(uint64_t ns, uint64_t khz)
-{
-	return ns / 1000000 * khz + ns % 1000000 * khz / 1000000;
-}
-
 void lapic_timer_arm_ns(uint64_t ns)
 {
 	if (tsc_deadline) {

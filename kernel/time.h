@@ -18,6 +18,14 @@ static inline uint64_t rdtsc(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
+/* Ticks of a khz clock in ns nanoseconds: ns * khz / 10^6 without the 64-bit
+ * overflow of the plain product, which a timer a few hours away (ns ~ 10^13,
+ * khz ~ 3 * 10^6) would hit. */
+static inline uint64_t ns_to_ticks(uint64_t ns, uint64_t khz)
+{
+	return ns / 1000000 * khz + ns % 1000000 * khz / 1000000;
+}
+
 void time_init(void);
 /* Nanoseconds since the first instruction of the boot entry. */
 uint64_t ktime_get_ns(void);

@@ -9,7 +9,7 @@
 #include "kernel/time.h"
 #include "kernel/cpu.h"
 
-static uint64_t deadlocks_refused;
+static bool deadlock_logged;
 
 void init_waitqueue_head(struct wait_queue_head *wq)
 {
@@ -64,9 +64,11 @@ int wait_sleep_irqoff(uint64_t deadline_ns, bool interruptible)
 
 	if (unlikely(in_interrupt())) {
 		/* The softirq that would end the wait cannot run under us. */
-		if (!deadlocks_refused++)
+		if (!deadlock_logged) {
+			deadlock_logged = true;
 			pr_err("sched: %s tried to sleep with bottom halves disabled or in an interrupt; refused\n",
 			       current->name);
+		}
 		local_irq_enable();
 		return -EDEADLK;
 	}
@@ -107,7 +109,28 @@ int wait_sleep_irqoff(uint64_t deadline_ns, bool interruptible)
 	return 0;
 }
 
-uint64_t wait_deadlocks_refused(void)
+/* Sleeps on a wait queue nobody else knows: only the deadline ends the wait
+ * (or, when interruptible, a signal). The deadline is in ns, and the wait's
+ * timer is rounded up to the next whole ms, so the sleep is never short. */
+static int sleep_until(uint64_t deadline, bool interruptible)
 {
-	return deadlocks_refused;
+	struct wait_queue_head wq;
+	int rc;
+
+	init_waitqueue_head(&wq);
+	rc = __wait_event(wq, ktime_get_ns() >= deadline, deadline, interruptible);
+	if (rc == -EDEADLK)
+		return rc;
+	return ktime_get_ns() >= deadline ? 0 : rc;
 }
+
+void msleep(uint64_t ms)
+{
+	sleep_until(ktime_get_ns() + ms * NSEC_PER_MSEC, false);
+}
+
+int msleep_interruptible(uint64_t ms)
+{
+	return sleep_until(ktime_get_ns() + ms * NSEC_PER_MSEC, true);
+}
+

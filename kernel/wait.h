@@ -42,7 +42,8 @@ int wait_sleep_irqoff(uint64_t deadline_ns, bool interruptible);
 /* Waits until cond is true; 0, or -ETIMEDOUT / -EINTR / -EDEADLK. cond is
  * evaluated with interrupts off, so it must be quick and must not sleep. */
 #define __wait_event(wq, cond, deadline_ns, intr) ({				\
-	struct wait_queue_entry __w;						\
+	struct wait_queue_entry __w = { .thread = NULL };			\
+	uint64_t __deadline = (deadline_ns);					\
 	int __rc = 0;								\
 	for (;;) {								\
 		prepare_to_wait(&(wq), &__w);					\
@@ -50,7 +51,7 @@ int wait_sleep_irqoff(uint64_t deadline_ns, bool interruptible);
 			local_irq_enable();					\
 			break;							\
 		}								\
-		__rc = wait_sleep_irqoff((deadline_ns), (intr));		\
+		__rc = wait_sleep_irqoff(__deadline, (intr));			\
 		if (__rc && !(cond))						\
 			break;							\
 		__rc = 0;							\

@@ -6,6 +6,7 @@
 #include "host_support.h"
 #include "kernel/irqflags.h"
 #include "kernel/timer.h"
+#include "kernel/time.h"
 
 struct tt {
 	struct timer_list t;
@@ -826,6 +827,25 @@ static void test_time_going_backwards(void **state)
 	assert_int_equal(a.fired, 1);
 }
 
+/* The LAPIC deadline conversion: exact where the plain product fits, and no
+ * wrap-around for timers hours or days away. */
+static void test_ns_to_ticks(void **state)
+{
+	const uint64_t khz = 2647651;	/* a TSC at 2.6 GHz */
+
+	(void)state;
+	assert_int_equal(ns_to_ticks(0, khz), 0);
+	assert_int_equal(ns_to_ticks(1000000, khz), khz);
+	assert_int_equal(ns_to_ticks(1234567, khz), 1234567ULL * khz / 1000000);
+	/* 3 hours: ns * khz is ~2.9e19 > 2^64, the old product wrapped. */
+	uint64_t ns = 3ULL * 3600 * 1000000000ULL;
+	assert_int_equal(ns_to_ticks(ns, khz), ns / 1000000 * khz);
+	assert_true(ns_to_ticks(ns, khz) > ns_to_ticks(ns / 2, khz));
+	/* 12 days, the wheel's horizon. */
+	ns = 12ULL * 86400 * 1000000000ULL;
+	assert_int_equal(ns_to_ticks(ns, khz), ns / 1000000 * khz);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -848,6 +868,7 @@ int main(void)
 		cmocka_unit_test(test_counters),
 		cmocka_unit_test(test_irq_state),
 		cmocka_unit_test(test_time_going_backwards),
+		cmocka_unit_test(test_ns_to_ticks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
