@@ -171,6 +171,7 @@ struct igb_adapter {
 	uint64_t tx_timeout_count;
 	uint64_t other_irqs, intx_irqs, spurious_irqs;
 	uint64_t rx_refill_kicks;	/* watchdog-raised polls for starved RX rings */
+	uint64_t tx_clean_kicks;	/* watchdog-raised polls for unreclaimed TX rings */
 	struct igb_hw_stats stats;
 	struct skb_buf_pool rx_pool;	/* 2 KiB RX buffers */
 };
@@ -263,6 +264,11 @@ void igb_configure_irq(struct igb_adapter *adapter);
 void igb_irq_enable(struct igb_adapter *adapter);
 void igb_irq_disable(struct igb_adapter *adapter);
 void igb_irq_kick(struct igb_q_vector *q);
+/* The watchdog's net for lost interrupts (Linux raises EICS for its vectors
+ * there too): raises, in one EICS (MSI-X) or ICS write, every vector whose
+ * TX ring has descriptors not yet reclaimed or whose RX ring is short of
+ * buffers. Returns how many vectors it raised. */
+unsigned int igb_kick_pending(struct igb_adapter *adapter);
 int igb_poll(struct napi_struct *napi, int budget);
 /* IVAR placement of a queue's entry: register index and bit shift, per part. */
 void igb_ivar_location(enum igb_mac_type mac, unsigned int queue, bool tx,

@@ -170,6 +170,7 @@ static void igb_print_stats(struct igb_adapter *adapter)
 	put_stat("intx_irqs", adapter->intx_irqs);
 	put_stat("spurious_irqs", adapter->spurious_irqs);
 	put_stat("rx_refill_kicks", adapter->rx_refill_kicks);
+	put_stat("tx_clean_kicks", adapter->tx_clean_kicks);
 	put_stat("hw_reg_timeouts", igb_hw_errors.reg_timeouts);
 	put_stat("hw_phy_errors", igb_hw_errors.phy_errors);
 	put_stat("hw_nvm_errors", igb_hw_errors.nvm_errors);

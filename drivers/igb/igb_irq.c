@@ -408,6 +408,49 @@ void igb_irq_kick(struct igb_q_vector *q)
 		igb_wr32(&adapter->hw, IGB_ICS, IGB_ICR_RXDW);
 }
 
+/* A vector has pending work when its TX ring holds descriptors not yet
+ * reclaimed (a lost completion interrupt leaves them there, with the queue
+ * perhaps stopped for good) or its RX ring is short of buffers (a dry ring
+ * receives nothing, so raises nothing). */
+static bool igb_tx_pending(const struct igb_ring *tx)
+{
+	return tx && tx->count && tx->next_to_clean != tx->next_to_use;
+}
+
+static bool igb_rx_starved(const struct igb_ring *rx)
+{
+	return rx && rx->count && igb_desc_unused(rx) >= IGB_RX_BUFFER_WRITE;
+}
+
+unsigned int igb_kick_pending(struct igb_adapter *adapter)
+{
+	const struct igb_hw *hw = &adapter->hw;
+	uint32_t eics = 0, ics = 0;
+	unsigned int kicked = 0;
+
+	for (unsigned int i = 0; i < adapter->num_q_vectors; i++) {
+		const struct igb_q_vector *q = &adapter->q_vector[i];
+		bool tx = igb_tx_pending(q->tx_ring), rx = igb_rx_starved(q->rx_ring);
+
+		if (!tx && !rx)
+			continue;
+		adapter->tx_clean_kicks += tx;
+		adapter->rx_refill_kicks += rx;
+		eics |= q->eims_value;
+		ics |= (tx ? IGB_ICR_TXDW : 0) | (rx ? IGB_ICR_RXDW : 0);
+		kicked++;
+	}
+	if (!kicked)
+		return 0;
+	/* One write raises them all; the poll finding nothing to do costs one
+	 * pass over the rings. */
+	if (adapter->irq_mode == IGB_IRQ_MSIX)
+		igb_wr32(hw, IGB_EICS, eics);
+	else
+		igb_wr32(hw, IGB_ICS, ics);
+	return kicked;
+}
+
 void igb_irq_disable(struct igb_adapter *adapter)
 {
 	const struct igb_hw *hw = &adapter->hw;

@@ -119,18 +119,15 @@ static void igb_watchdog(struct timer_list *t)
 	igb_update_stats(adapter);
 	for (unsigned int q = 0; q < adapter->num_queues; q++) {
 		struct igb_ring *ring = &adapter->tx_ring[q];
-		struct igb_ring *rx = &adapter->rx_ring[q];
 		uint64_t hangs = ring->stats.tx_hang;
 
 		igb_check_tx_hang(adapter, ring);
 		adapter->tx_timeout_count += ring->stats.tx_hang - hangs;
-		/* Refill failures left holes that no arriving frame will fill
-		 * once the ring is dry: have the poll retry. */
-		if (igb_desc_unused(rx) >= IGB_RX_BUFFER_WRITE) {
-			adapter->rx_refill_kicks++;
-			igb_irq_kick(rx->q_vector);
-		}
 	}
+	/* Refill failures left RX holes that no arriving frame will fill once
+	 * the ring is dry, and a lost TX completion interrupt leaves sent
+	 * packets unreclaimed: have the polls run. */
+	igb_kick_pending(adapter);
 	timer_mod(t, jiffies() + IGB_WATCHDOG_MS);
 }
 

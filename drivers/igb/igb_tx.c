@@ -15,6 +15,11 @@
  * Concurrency: one CPU; xmit runs with bottom halves disabled or in a softirq
  * and the cleaner in the NET_RX softirq, so the two never interleave. */
 #include "drivers/igb/igb.h"
+#include "net/checksum.h"
+#include "net/if_ether.h"
+#include "net/ip_hdr.h"
+#include "net/tcp_hdr.h"
+#include "net/udp_hdr.h"
 #include "kernel/dma.h"
 #include "kernel/ktimer.h"
 #include "kernel/printk.h"
@@ -32,19 +37,6 @@ _Static_assert(1 + (IGB_TSO_MAX + IGB_MAX_DATA_PER_TXD - 1) / IGB_MAX_DATA_PER_T
 	       IGB_DESC_NEEDED, "the largest packet must fit in IGB_DESC_NEEDED slots");
 _Static_assert(IGB_TSO_MAX < (1u << (32 - IGB_ADVTXD_PAYLEN_SHIFT)), "PAYLEN is 18 bits");
 
-/* Header fields the offloads read or rewrite (offsets in the IPv4 and TCP headers). */
-#define IGB_ETH_P_IP_BE   0x0008u	/* 0x0800 as it sits in skb->protocol */
-#define IGB_IPPROTO_TCP   6
-#define IGB_IPPROTO_UDP   17
-#define IGB_IP_MIN_HLEN   20
-#define IGB_TCP_MIN_HLEN  20
-#define IGB_UDP_HLEN      8
-#define IGB_IP_TOT_LEN    2
-#define IGB_IP_PROTOCOL   9
-#define IGB_IP_CHECK      10
-#define IGB_IP_SADDR      12
-#define IGB_TCP_DOFF      12
-#define IGB_TCP_CHECK     16
 #define IGB_MACLEN_MAX    127	/* 7-bit MACLEN field */
 #define IGB_IPLEN_MAX     511	/* 9-bit IPLEN field */
 
@@ -127,44 +119,62 @@ void igb_configure_tx(struct igb_adapter *adapter)
 	igb_wr32(hw, IGB_TCTL, tctl);
 }
 
-/* Where the headers of an offloaded IPv4 packet are, checked against the
- * field widths of the context descriptor: silicon builds every segment and
- * checksum from these lengths (QEMU parses the frame itself and ignores them). */
+/* Where the headers of an offloaded IPv4 packet are, from the offsets the
+ * stack set (network_header, transport_header, csum_start/csum_offset, the
+ * GSO type), checked against the packet and the field widths of the context
+ * descriptor: silicon builds every segment and checksum from these lengths
+ * (QEMU parses the frame itself and ignores them). The IPv4 header is only
+ * read to confirm the stack's offsets describe it. */
 struct igb_tx_hdrs {
 	uint32_t maclen, iplen, l4len;
-	uint8_t *iph, *l4h;
-	uint8_t l4proto;
+	bool tcp;			/* L4T: TCP, else UDP */
 };
 
-static bool igb_tx_parse(const struct sk_buff *skb, struct igb_tx_hdrs *h)
+static bool igb_tx_parse(const struct sk_buff *skb, bool tso, struct igb_tx_hdrs *h)
 {
-	int32_t data_off = (int32_t)(skb->data - skb->head);
+	int32_t data_off = (int32_t)skb_headroom(skb);
 	int32_t maclen = (int32_t)skb->network_header - data_off;
 	int32_t iplen = (int32_t)skb->transport_header - (int32_t)skb->network_header;
+	const struct iphdr *iph;
 
-	if (skb->protocol != IGB_ETH_P_IP_BE)
+	if (skb->protocol != htons(ETH_P_IP))
 		return false;
 	if (maclen < ETH_HLEN || maclen > IGB_MACLEN_MAX ||
-	    iplen < IGB_IP_MIN_HLEN || iplen > IGB_IPLEN_MAX ||
-	    (uint32_t)(maclen + iplen) > skb->len)
+	    iplen < IP_MIN_HLEN || iplen > IGB_IPLEN_MAX || (uint32_t)(maclen + iplen) > skb->len)
+		return false;
+	iph = (const struct iphdr *)skb_network_header(skb);
+	if (ip_version(iph) != IPVERSION || ip_hdrlen(iph) != (uint32_t)iplen)
 		return false;
 	h->maclen = (uint32_t)maclen;
 	h->iplen = (uint32_t)iplen;
-	h->iph = skb->data + maclen;
-	h->l4h = h->iph + iplen;
-	if ((h->iph[0] >> 4) != 4 || (uint32_t)(h->iph[0] & 0xF) * 4 != h->iplen)
-		return false;
-	h->l4proto = h->iph[IGB_IP_PROTOCOL];
-	if (h->l4proto == IGB_IPPROTO_TCP) {
-		if (h->maclen + h->iplen + IGB_TCP_MIN_HLEN > skb->len)
-			return false;
-		h->l4len = (uint32_t)(h->l4h[IGB_TCP_DOFF] >> 4) * 4;
-		if (h->l4len < IGB_TCP_MIN_HLEN)
-			return false;
-	} else if (h->l4proto == IGB_IPPROTO_UDP) {
-		h->l4len = IGB_UDP_HLEN;
+
+	/* The device sums from the end of IPLEN and stores at the L4 type's
+	 * checksum field: the stack's csum_start and csum_offset must say the
+	 * same. Segmentation is TCP only and needs the TCP header's length. */
+	if (tso) {
+		h->tcp = (skb->gso_type & SKB_GSO_TCPV4) && iph->protocol == IPPROTO_TCP;
 	} else {
+		if (skb->csum_start != skb->transport_header)
+			return false;
+		if (skb->csum_offset == offsetof(struct tcphdr, check))
+			h->tcp = true;
+		else if (skb->csum_offset == offsetof(struct udphdr, check))
+			h->tcp = false;
+		else
+			return false;
+		if (iph->protocol != (h->tcp ? IPPROTO_TCP : IPPROTO_UDP))
+			return false;
+	}
+	if (h->tcp) {
+		if (h->maclen + h->iplen + sizeof(struct tcphdr) > skb->len)
+			return false;
+		h->l4len = tcp_hdrlen((const struct tcphdr *)skb_transport_header(skb));
+		if (h->l4len < TCP_MIN_HLEN)
+			return false;
+	} else if (tso) {
 		return false;
+	} else {
+		h->l4len = sizeof(struct udphdr);
 	}
 	return h->maclen + h->iplen + h->l4len <= skb->len;
 }
@@ -177,8 +187,8 @@ static void igb_tx_ctxtdesc(struct igb_ring *ring, const struct igb_tx_hdrs *h,
 			    uint32_t mss_l4len)
 {
 	struct igb_adv_tx_context_desc *ctx = IGB_TX_CTXTDESC(ring, ring->next_to_use);
-	uint32_t tucmd = IGB_ADVTXD_TUCMD_IPV4 | (h->l4proto == IGB_IPPROTO_TCP ?
-			 IGB_ADVTXD_TUCMD_L4T_TCP : IGB_ADVTXD_TUCMD_L4T_UDP);
+	uint32_t tucmd = IGB_ADVTXD_TUCMD_IPV4 |
+			 (h->tcp ? IGB_ADVTXD_TUCMD_L4T_TCP : IGB_ADVTXD_TUCMD_L4T_UDP);
 
 	ctx->vlan_macip_lens = h->maclen << IGB_ADVTXD_MACLEN_SHIFT | h->iplen;
 	ctx->seqnum_seed = 0;
@@ -187,47 +197,39 @@ static void igb_tx_ctxtdesc(struct igb_ring *ring, const struct igb_tx_hdrs *h,
 	ring->next_to_use = igb_tx_next(ring, ring->next_to_use);
 }
 
-/* The TCP pseudo-header sum without the length, folded, not complemented:
- * the device adds each segment's length before it completes the checksum. */
-static uint16_t igb_tso_pseudo_seed(const uint8_t *iph)
-{
-	uint32_t sum = IGB_IPPROTO_TCP;
-
-	for (unsigned int k = IGB_IP_SADDR; k < IGB_IP_SADDR + 8; k += 2)
-		sum += (uint32_t)iph[k] << 8 | iph[k + 1];
-	sum = (sum & 0xFFFF) + (sum >> 16);
-	sum = (sum & 0xFFFF) + (sum >> 16);
-	return (uint16_t)sum;
-}
-
 /* Returns 1 when the packet goes out segmented (context written), 0 when it
- * does not ask for TSO, -1 when it asks for something the device cannot do. */
+ * does not ask for TSO, -1 when it asks for something the device cannot do
+ * (or its headers cannot be made private). */
 static int igb_tso(struct igb_ring *ring, struct igb_tx_buffer *first,
 		   uint32_t *cmd_type, uint32_t *olinfo)
 {
 	struct sk_buff *skb = first->skb;
 	struct igb_tx_hdrs h;
+	struct iphdr *iph;
+	struct tcphdr *th;
 	uint32_t hdr_len, paylen;
 
 	if (!skb->gso_size)
 		return 0;
-	if (!igb_tx_parse(skb, &h) || h.l4proto != IGB_IPPROTO_TCP)
+	if (!igb_tx_parse(skb, true, &h))
 		return -1;
 	hdr_len = h.maclen + h.iplen + h.l4len;
 	paylen = skb->len - hdr_len;
 	if (!paylen)
 		return -1;
+	/* The headers are rewritten below: a clone sharing them (TCP's queued
+	 * original, a retransmit) must not see that. */
+	if (skb_cow_head(skb, 0))
+		return -1;
+	iph = (struct iphdr *)skb_network_header(skb);
+	th = (struct tcphdr *)skb_transport_header(skb);
 
 	/* The device writes each segment's total length and header checksum
 	 * itself and expects zeroes there, and a length-free pseudo-header seed
-	 * in the TCP checksum. */
-	h.iph[IGB_IP_TOT_LEN] = 0;
-	h.iph[IGB_IP_TOT_LEN + 1] = 0;
-	h.iph[IGB_IP_CHECK] = 0;
-	h.iph[IGB_IP_CHECK + 1] = 0;
-	uint16_t seed = igb_tso_pseudo_seed(h.iph);
-	h.l4h[IGB_TCP_CHECK] = (uint8_t)(seed >> 8);
-	h.l4h[IGB_TCP_CHECK + 1] = (uint8_t)seed;
+	 * in the TCP checksum (it adds each segment's length). */
+	iph->tot_len = 0;
+	iph->check = 0;
+	th->check = (uint16_t)~csum_tcpudp_magic(iph->saddr, iph->daddr, 0, IPPROTO_TCP, 0);
 
 	igb_tx_ctxtdesc(ring, &h, (uint32_t)skb->gso_size << IGB_ADVTXD_MSS_SHIFT);
 
@@ -254,7 +256,7 @@ static bool igb_tx_csum(struct igb_ring *ring, struct igb_tx_buffer *first,
 
 	if (skb->ip_summed != CHECKSUM_PARTIAL)
 		return true;
-	if (!igb_tx_parse(skb, &h))
+	if (!igb_tx_parse(skb, false, &h))
 		return false;
 	igb_tx_ctxtdesc(ring, &h, 0);
 	*olinfo |= IGB_ADVTXD_POPTS_TXSM;
@@ -273,10 +275,17 @@ static bool igb_maybe_stop_tx(struct igb_ring *ring, uint16_t size)
 	return true;
 }
 
-/* Writes the data descriptors from next_to_use and publishes them. The tail
- * (TDT) is written once per batch: when the stack has no more packets for us
- * right now (!xmit_more), or when the queue just stopped, since then no later
- * packet of the batch would come to write it. */
+/* The tail (TDT) is written once per batch: when the stack has no more
+ * packets for us right now (!xmit_more), or when the queue is stopped, by us
+ * (ring full) or by anyone else (link down, close), since then no later
+ * packet of the batch will come to write it (Linux: netif_xmit_stopped). */
+static void igb_tx_kick(struct igb_ring *ring, bool xmit_more)
+{
+	if (!xmit_more || netif_tx_queue_stopped(igb_txq(ring)))
+		writel(ring->next_to_use, ring->tail);
+}
+
+/* Writes the data descriptors from next_to_use and publishes them. */
 static void igb_tx_map(struct igb_ring *ring, struct igb_tx_buffer *first,
 		       uint32_t cmd_type, uint32_t olinfo)
 {
@@ -319,15 +328,14 @@ static void igb_tx_map(struct igb_ring *ring, struct igb_tx_buffer *first,
 	first->next_to_watch = desc;
 	ring->next_to_use = igb_tx_next(ring, i);
 
-	if (igb_maybe_stop_tx(ring, IGB_DESC_NEEDED) || !xmit_more)
-		writel(ring->next_to_use, ring->tail);
+	igb_maybe_stop_tx(ring, IGB_DESC_NEEDED);
+	igb_tx_kick(ring, xmit_more);
 }
 
 /* A dropped packet may end a batch whose tail write was deferred. */
 static netdev_tx_t igb_tx_drop(struct igb_ring *ring, struct sk_buff *skb)
 {
-	if (!skb->xmit_more)
-		writel(ring->next_to_use, ring->tail);
+	igb_tx_kick(ring, skb->xmit_more);
 	ring->stats.tx_dropped++;
 	kfree_skb(skb);
 	return NETDEV_TX_OK;
@@ -351,6 +359,8 @@ netdev_tx_t igb_xmit_frame_ring(struct sk_buff *skb, struct igb_ring *tx_ring)
 	 * leaves fewer than IGB_DESC_NEEDED free. */
 	if (igb_maybe_stop_tx(tx_ring, IGB_DESC_NEEDED)) {
 		tx_ring->stats.tx_busy++;
+		/* The packets before this one may still wait for their tail. */
+		igb_tx_kick(tx_ring, true);
 		return NETDEV_TX_BUSY;
 	}
 

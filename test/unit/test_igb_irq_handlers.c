@@ -150,6 +150,70 @@ static void test_kick_msi(void **state)
 	assert_int_equal(writes_to(IGB_EICS), 0);
 }
 
+/* Rings of 64 with every RX buffer posted and nothing in flight: no work. */
+static void rings_idle(void)
+{
+	for (unsigned int i = 0; i < ad->num_queues; i++) {
+		ad->tx_ring[i].count = 64;
+		ad->tx_ring[i].next_to_use = ad->tx_ring[i].next_to_clean = 10;
+		ad->rx_ring[i].count = 64;
+		ad->rx_ring[i].next_to_clean = 5;
+		ad->rx_ring[i].next_to_use = 4;
+	}
+}
+
+/* A lost TX completion interrupt: the watchdog raises every vector with
+ * work pending, TX included, in one EICS write. */
+static void test_kick_pending_msix(void **state)
+{
+	(void)state;
+	bring_up(IGB_IRQ_MSIX);
+	assert_true(ad->num_q_vectors >= 3);
+	rings_idle();
+	R(IGB_EICR) = 0;
+	assert_int_equal(igb_kick_pending(ad), 0);
+	assert_int_equal(writes_total(), 0);
+
+	ad->tx_ring[0].next_to_use = 12;	/* sent, never reclaimed */
+	ad->rx_ring[2].next_to_use = 60;	/* refill failed: 8 + 16 holes */
+	ad->rx_ring[2].next_to_clean = 20;
+	assert_int_equal(igb_kick_pending(ad), 2);
+	assert_int_equal(writes_to(IGB_EICS), 1);
+	assert_int_equal(R(IGB_EICR), ad->q_vector[0].eims_value | ad->q_vector[2].eims_value);
+	assert_int_equal(ad->tx_clean_kicks, 1);
+	assert_int_equal(ad->rx_refill_kicks, 1);
+
+	/* Wrapped TX ring with work; a few RX holes are not starvation. */
+	rings_idle();
+	ad->tx_ring[1].next_to_clean = 60;
+	ad->tx_ring[1].next_to_use = 2;
+	ad->rx_ring[1].next_to_use = 0;		/* 4 holes */
+	R(IGB_EICR) = 0;
+	assert_int_equal(igb_kick_pending(ad), 1);
+	assert_int_equal(R(IGB_EICR), ad->q_vector[1].eims_value);
+	assert_int_equal(ad->tx_clean_kicks, 2);
+	assert_int_equal(ad->rx_refill_kicks, 1);
+}
+
+static void test_kick_pending_msi(void **state)
+{
+	(void)state;
+	fk.msix_enable_ret = -1;
+	bring_up(IGB_IRQ_MSI);
+	rings_idle();
+	R(IGB_ICR) = 0;
+	assert_int_equal(igb_kick_pending(ad), 0);
+	ad->tx_ring[0].next_to_use = 11;
+	assert_int_equal(igb_kick_pending(ad), 1);
+	assert_int_equal(writes_to(IGB_ICS), 1);
+	assert_int_equal(R(IGB_ICR), IGB_ICR_TXDW);
+	assert_int_equal(writes_to(IGB_EICS), 0);
+	ad->rx_ring[0].next_to_use = 30;
+	R(IGB_ICR) = 0;
+	assert_int_equal(igb_kick_pending(ad), 1);
+	assert_int_equal(R(IGB_ICR), IGB_ICR_TXDW | IGB_ICR_RXDW);
+}
+
 static void test_msix_other(void **state)
 {
 	(void)state;
@@ -274,6 +338,8 @@ int main(void)
 		T(test_msix_ring_while_polling_keeps_the_cause),
 		T(test_kick_msix),
 		T(test_kick_msi),
+		T(test_kick_pending_msix),
+		T(test_kick_pending_msi),
 		T(test_msix_other),
 		T(test_msi_handler),
 		T(test_intx_spurious),

@@ -35,21 +35,23 @@ static struct sk_buff *frame_skb(uint32_t len, uint32_t room, uint8_t fill)
 
 static const uint8_t saddr[4] = { 10, 0, 0, 1 }, daddr[4] = { 10, 0, 0, 2 };
 
-/* Ethernet + IPv4 (20 bytes) + TCP (l4len bytes) or UDP, then payload. */
-static struct sk_buff *l4_skb(uint32_t payload, uint32_t l4len, uint8_t proto)
+/* A MAC header of maclen bytes (14, or 18 with a VLAN tag) + IPv4 (20
+ * bytes) + TCP (l4len bytes) or UDP, then payload; the stack's offsets set
+ * as the IP layer sets them. */
+static struct sk_buff *l4_skb_mac(uint32_t maclen, uint32_t payload, uint32_t l4len, uint8_t proto)
 {
-	uint32_t len = ETH_HLEN + 20 + l4len + payload;
+	uint32_t len = maclen + 20 + l4len + payload;
 	struct sk_buff *skb = frame_skb(len, len + 64, 0x5A);
-	uint8_t *eth = skb->data, *ip = eth + ETH_HLEN, *l4 = ip + 20;
+	uint8_t *eth = skb->data, *ip = eth + maclen, *l4 = ip + 20;
 	static const uint8_t ethertype[2] = { 0x08, 0x00 };
 
-	eth[12] = 0x08;
-	eth[13] = 0x00;
+	eth[maclen - 2] = 0x08;
+	eth[maclen - 1] = 0x00;
 	memcpy(&skb->protocol, ethertype, 2);
 	memset(ip, 0, 20);
 	ip[0] = 0x45;
-	ip[2] = (uint8_t)((len - ETH_HLEN) >> 8);
-	ip[3] = (uint8_t)(len - ETH_HLEN);
+	ip[2] = (uint8_t)((len - maclen) >> 8);
+	ip[3] = (uint8_t)(len - maclen);
 	ip[8] = 64;
 	ip[9] = proto;
 	ip[10] = 0xBE;
@@ -62,12 +64,17 @@ static struct sk_buff *l4_skb(uint32_t payload, uint32_t l4len, uint8_t proto)
 		l4[16] = 0xAB;
 		l4[17] = 0xCD;
 	}
-	skb->network_header = (uint16_t)(skb->data - skb->head + ETH_HLEN);
+	skb->network_header = (uint16_t)(skb->data - skb->head + maclen);
 	skb->transport_header = (uint16_t)(skb->network_header + 20);
 	skb->ip_summed = CHECKSUM_PARTIAL;
 	skb->csum_start = skb->transport_header;
 	skb->csum_offset = proto == 6 ? 16 : 6;
 	return skb;
+}
+
+static struct sk_buff *l4_skb(uint32_t payload, uint32_t l4len, uint8_t proto)
+{
+	return l4_skb_mac(ETH_HLEN, payload, l4len, proto);
 }
 
 static union igb_adv_tx_desc *txd(struct igb_ring *r, unsigned int i)
@@ -287,6 +294,7 @@ static void test_tx_tso(void **state)
 	bring_up_tx();
 	ctx = IGB_TX_CTXTDESC(t, 0);
 	skb->gso_size = 1448;
+	skb->gso_type = SKB_GSO_TCPV4;
 	assert_int_equal(igb_xmit_frame_ring(skb, t), NETDEV_TX_OK);
 	assert_int_equal(ctx->vlan_macip_lens, 14u << 9 | 20);
 	assert_int_equal(ctx->type_tucmd_mlhl, 0x20200C00);
@@ -307,6 +315,7 @@ static void test_tx_tso(void **state)
 	/* A buffer over 32 KiB is split: no EOP/RS and no olinfo on the first part. */
 	skb = l4_skb(40000, 20, 6);
 	skb->gso_size = 1460;
+	skb->gso_type = SKB_GSO_TCPV4;
 	skb->gso_segs = 28;
 	len = skb->len;
 	assert_int_equal(igb_xmit_frame_ring(skb, t), NETDEV_TX_OK);
@@ -334,11 +343,17 @@ static void test_tx_tso(void **state)
 	/* UDP cannot be segmented; more than IGB_TSO_MAX cannot either. */
 	skb = l4_skb(3000, 8, 17);
 	skb->gso_size = 1400;
+	skb->gso_type = SKB_GSO_UDP;
 	assert_int_equal(igb_xmit_frame_ring(skb, t), NETDEV_TX_OK);
 	skb = l4_skb(IGB_TSO_MAX, 20, 6);
 	skb->gso_size = 1460;
+	skb->gso_type = SKB_GSO_TCPV4;
 	assert_int_equal(igb_xmit_frame_ring(skb, t), NETDEV_TX_OK);
-	assert_int_equal(t->stats.tx_dropped, 2);
+	/* TCP bytes, but the stack did not ask for TCPv4 segmentation. */
+	skb = l4_skb(3000, 20, 6);
+	skb->gso_size = 1460;
+	assert_int_equal(igb_xmit_frame_ring(skb, t), NETDEV_TX_OK);
+	assert_int_equal(t->stats.tx_dropped, 3);
 	assert_int_equal(t->next_to_use, 5);
 }
 
@@ -521,6 +536,7 @@ static void test_tx_clean_ring(void **state)
 	igb_xmit_frame_ring(frame_skb(100, 128, 1), t);
 	skb = l4_skb(3000, 32, 6);
 	skb->gso_size = 1448;
+	skb->gso_type = SKB_GSO_TCPV4;
 	igb_xmit_frame_ring(skb, t);
 	tx_done(t, 1);
 	tx_done(t, 3);
@@ -529,6 +545,7 @@ static void test_tx_clean_ring(void **state)
 	igb_xmit_frame_ring(frame_skb(80, 128, 2), t);
 	skb = l4_skb(40000, 20, 6);
 	skb->gso_size = 1460;
+	skb->gso_type = SKB_GSO_TCPV4;
 	igb_xmit_frame_ring(skb, t);
 	tx_done(t, 6);
 	assert_int_equal(t->next_to_clean, 1);
@@ -564,6 +581,112 @@ static void test_tx_clean_ring(void **state)
 	assert_int_equal(test_skb_live(), 0);
 }
 
+/* The context descriptor comes from the stack's offsets, not from parsing. */
+static void test_tx_offload_from_stack_offsets(void **state)
+{
+	(void)state;
+	struct igb_ring *t = &ad->tx_ring[0];
+	struct igb_adv_tx_context_desc *ctx;
+	struct sk_buff *skb;
+
+	bring_up_tx();
+	/* A tagged frame: MACLEN 18 because the IP header starts there. */
+	skb = l4_skb_mac(18, 100, 32, 6);
+	assert_int_equal(igb_xmit_frame_ring(skb, t), NETDEV_TX_OK);
+	ctx = IGB_TX_CTXTDESC(t, 0);
+	assert_int_equal(ctx->vlan_macip_lens, 18u << 9 | 20);
+	assert_int_equal(ctx->mss_l4len_idx, 32u << 8);
+	assert_int_equal(ctx->type_tucmd_mlhl, 0x20200C00);
+
+	/* A checksum field the device cannot fill (neither TCP's 16 nor UDP's 6). */
+	skb = l4_skb(30, 8, 17);
+	skb->csum_offset = 10;
+	assert_int_equal(igb_xmit_frame_ring(skb, t), NETDEV_TX_OK);
+	/* Summing from somewhere else than the end of the IP header. */
+	skb = l4_skb(30, 8, 17);
+	skb->csum_start += 2;
+	assert_int_equal(igb_xmit_frame_ring(skb, t), NETDEV_TX_OK);
+	/* The TCP offset on a UDP packet. */
+	skb = l4_skb(30, 8, 17);
+	skb->csum_offset = 16;
+	assert_int_equal(igb_xmit_frame_ring(skb, t), NETDEV_TX_OK);
+	/* IPLEN that disagrees with the header's IHL. */
+	skb = l4_skb(30, 8, 17);
+	skb->transport_header += 4;
+	skb->csum_start += 4;
+	assert_int_equal(igb_xmit_frame_ring(skb, t), NETDEV_TX_OK);
+	/* A network header in front of data. */
+	skb = l4_skb(30, 8, 17);
+	skb->network_header = 0;
+	assert_int_equal(igb_xmit_frame_ring(skb, t), NETDEV_TX_OK);
+	assert_int_equal(t->stats.tx_dropped, 5);
+	assert_int_equal(t->next_to_use, 2);
+	assert_int_equal(t->stats.csum_offload, 1);
+}
+
+/* TSO rewrites the IP and TCP headers: a clone that shares them (TCP's
+ * retransmit queue keeps the original) gets its own copy first. */
+static void test_tx_tso_on_clone_keeps_original(void **state)
+{
+	(void)state;
+	struct igb_ring *t = &ad->tx_ring[0];
+	struct sk_buff *skb = l4_skb(3000, 20, 6), *c;
+	uint8_t before_hdr[ETH_HLEN + 40];
+	uint64_t cow0 = skb_copy_bytes(SKB_COPY_HEADER_COW);
+
+	bring_up_tx();
+	skb->gso_size = 1460;
+	skb->gso_type = SKB_GSO_TCPV4;
+	memcpy(before_hdr, skb->data, sizeof(before_hdr));
+	c = skb_clone(skb);
+	assert_int_equal(igb_xmit_frame_ring(c, t), NETDEV_TX_OK);
+	assert_memory_equal(skb->data, before_hdr, sizeof(before_hdr));
+	assert_ptr_not_equal(c->head, skb->head);
+	assert_ptr_equal(txd(t, 1)->read.buffer_addr, (uintptr_t)c->data);
+	/* The copy's headers were rewritten for the device. */
+	assert_int_equal(c->data[ETH_HLEN + 2] | c->data[ETH_HLEN + 3], 0);
+	assert_int_equal(c->data[ETH_HLEN + 20 + 16], 0x14);
+	assert_true(skb_copy_bytes(SKB_COPY_HEADER_COW) - cow0 >= skb->len);
+	tx_done(t, 1);
+	igb_clean_tx_irq(&ad->q_vector[0], 64);
+	kfree_skb(skb);
+}
+
+/* A link-down interrupt stops the queue between two packets of a batch: the
+ * stack sends nothing more, so the driver must announce what it has. */
+static void test_tx_tail_when_stopped_by_other(void **state)
+{
+	(void)state;
+	struct igb_ring *t = &ad->tx_ring[0];
+	struct netdev_queue *txq = &ad->netdev.tx_queue[0];
+	struct sk_buff *skb;
+
+	bring_up_tx();
+	set_reg(IGB_TDT(0), 0xDEAD);
+	skb = frame_skb(60, 64, 1);
+	skb->xmit_more = true;
+	igb_xmit_frame_ring(skb, t);
+	assert_int_equal(reg(IGB_TDT(0)), 0xDEAD);
+	netif_tx_stop_queue(txq);	/* the link-down IRQ */
+	skb = frame_skb(60, 64, 2);
+	skb->xmit_more = true;		/* the stack meant to send more */
+	igb_xmit_frame_ring(skb, t);
+	assert_int_equal(reg(IGB_TDT(0)), 2);
+	assert_int_equal(igb_desc_unused(t), RING - 3);
+
+	/* The same for a batch whose next packet is dropped. */
+	netif_tx_wake_queue(txq);
+	set_reg(IGB_TDT(0), 0xDEAD);
+	skb = frame_skb(60, 64, 3);
+	skb->xmit_more = true;
+	igb_xmit_frame_ring(skb, t);
+	netif_tx_stop_queue(txq);
+	skb = frame_skb(5, 64, 4);
+	skb->xmit_more = true;
+	igb_xmit_frame_ring(skb, t);
+	assert_int_equal(reg(IGB_TDT(0)), 3);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, igb_fixture_setup, igb_fixture_teardown)
 
 int main(void)
@@ -580,6 +703,9 @@ int main(void)
 		T(test_tx_clean_exact),
 		T(test_tx_hang),
 		T(test_tx_clean_ring),
+		T(test_tx_offload_from_stack_offsets),
+		T(test_tx_tso_on_clone_keeps_original),
+		T(test_tx_tail_when_stopped_by_other),
 	};
 
 	return cmocka_run_group_tests(tests, test_skb_arena_group_setup,
