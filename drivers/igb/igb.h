@@ -226,6 +226,8 @@ extern struct igb_hw_errors igb_hw_errors;
  * 64..4096; 0 means default_count) and the zeroed buffer-info mirror. */
 int igb_ring_alloc(struct igb_ring *ring, uint32_t default_count, size_t info_size,
 		   const char *dir);
+/* Gives back a cleaned ring's memory (count kept); a ring without any is fine. */
+void igb_ring_free(struct igb_ring *ring);
 
 /* igb_tx.c */
 int igb_setup_tx_resources(struct igb_ring *ring);
@@ -273,6 +275,25 @@ int igb_poll(struct napi_struct *napi, int budget);
 /* IVAR placement of a queue's entry: register index and bit shift, per part. */
 void igb_ivar_location(enum igb_mac_type mac, unsigned int queue, bool tx,
 		       unsigned int *reg, unsigned int *shift);
+
+/* EITR from microseconds, in silicon's units (1 us on bits 14:2). QEMU
+ * counts (EITR & 0x7FFE) x 1024 ns instead (igb-notes 8), so there the same
+ * value waits about 4x longer; 0 is no moderation on both. */
+#define IGB_ITR_US_MAX	(IGB_EITR_INTERVAL_MASK >> IGB_EITR_INTERVAL_SHIFT)
+static inline uint32_t igb_itr_to_eitr(uint32_t usecs)
+{
+	return MIN(usecs, (uint32_t)IGB_ITR_US_MAX) << IGB_EITR_INTERVAL_SHIFT;
+}
+
+/* igb_settings.c: ethtool -k/-K, -g/-G, -c/-C. Returns the shell status, or
+ * -1 when opt is none of these. argv holds what follows the device name. */
+int igb_ethtool_settings(struct igb_adapter *adapter, const char *opt, int argc, char **argv);
+/* New ring sizes (already valid) for every queue; an open port is closed and
+ * reopened around the change (link and PHY stay up). 0, or -1 when the new
+ * rings could not be had (the old sizes are back). */
+int igb_set_ringparam(struct igb_adapter *adapter, uint16_t tx, uint16_t rx);
+/* Interrupt moderation for every vector, written live in MSI-X mode. */
+void igb_set_itr(struct igb_adapter *adapter, uint32_t usecs);
 
 /* igb_main.c */
 void igb_init(void);

@@ -241,7 +241,12 @@ static void igb_print_settings(struct igb_adapter *adapter)
 		dev->features & NETIF_F_RXHASH ? " rxhash" : "");
 }
 
-#define ETHTOOL_USAGE "usage: ethtool [-S] [ethN]\n"
+#define ETHTOOL_USAGE \
+	"usage: ethtool [-S] [ethN]\n" \
+	"       ethtool -k|-g|-c ethN\n" \
+	"       ethtool -K ethN tso|tx|tx-checksumming|rx|rx-checksumming on|off ...\n" \
+	"       ethtool -G ethN [rx N] [tx N]\n" \
+	"       ethtool -C ethN rx-usecs N\n"
 
 static int cmd_ethtool(int argc, char **argv)
 {
@@ -249,7 +254,27 @@ static int cmd_ethtool(int argc, char **argv)
 	int first = stats ? 2 : 1;
 	struct igb_adapter *adapter;
 
-	if (argc > first + 1 || (argc > 1 && argv[1][0] == '-' && !stats)) {
+	/* The settings options: ethtool -X ethN [arguments]. */
+	if (argc > 1 && argv[1][0] == '-' && !stats) {
+		int rc;
+
+		if (argc < 3) {
+			kprintf(ETHTOOL_USAGE);
+			return 1;
+		}
+		adapter = igb_find(argv[2]);
+		if (!adapter) {
+			kprintf("ethtool: no igb device %s\n", argv[2]);
+			return 1;
+		}
+		rc = igb_ethtool_settings(adapter, argv[1], argc - 3, argv + 3);
+		if (rc < 0) {
+			kprintf(ETHTOOL_USAGE);
+			return 1;
+		}
+		return rc;
+	}
+	if (argc > first + 1) {
 		kprintf(ETHTOOL_USAGE);
 		return 1;
 	}
@@ -264,7 +289,7 @@ static int cmd_ethtool(int argc, char **argv)
 		igb_print_settings(adapter);
 	return 0;
 }
-SHELL_COMMAND("ethtool", "ethtool [-S] [ethN]: igb link settings, or every counter", cmd_ethtool);
+SHELL_COMMAND("ethtool", "ethtool [-S|-k|-K|-g|-G|-c|-C] [ethN ...]: igb link, counters, offloads, rings, moderation", cmd_ethtool);
 
 /* ---- register dump ---- */
 

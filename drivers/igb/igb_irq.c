@@ -52,7 +52,6 @@
 #define IGB_LEGACY_IMS		(IGB_LEGACY_QUEUE_CAUSES | IGB_LEGACY_LINK_CAUSES)
 
 #define IGB_IVAR_REGS	8	/* IVAR0..7 */
-#define IGB_ITR_US_MAX	(IGB_EITR_INTERVAL_MASK >> IGB_EITR_INTERVAL_SHIFT)
 
 static const char *const igb_irq_mode_name[] = {
 	[IGB_IRQ_MSIX] = "MSI-X",
@@ -291,7 +290,7 @@ int igb_request_irq(struct igb_adapter *adapter)
 		adapter->q_vector[0].irq_vector = vec;
 	}
 
-	itr = MIN(adapter->itr_us, (uint32_t)IGB_ITR_US_MAX) << IGB_EITR_INTERVAL_SHIFT;
+	itr = igb_itr_to_eitr(adapter->itr_us);
 	adapter->num_q_vectors = adapter->num_queues;
 	adapter->eims_other = msix ? 1u << IGB_OTHER_VECTOR : 0;
 	adapter->eims_enable_mask = 0;

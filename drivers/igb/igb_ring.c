@@ -42,3 +42,18 @@ int igb_ring_alloc(struct igb_ring *ring, uint32_t default_count, size_t info_si
 	ring->next_to_clean = 0;
 	return 0;
 }
+
+void igb_ring_free(struct igb_ring *ring)
+{
+	if (!ring->desc)
+		return;
+	kfree(ring->tx_buffer_info);
+	dma_free_coherent(ring->desc, ring->size);
+	ring->tx_buffer_info = NULL;
+	ring->desc = NULL;
+	ring->dma = 0;
+	ring->size = 0;
+	ring->tail = NULL;
+	ring->next_to_use = 0;
+	ring->next_to_clean = 0;
+}

@@ -69,16 +69,12 @@ void igb_fake_adapter_free(struct igb_adapter *ad)
 	for (unsigned int q = 0; q < IGB_MAX_QUEUES; q++) {
 		struct igb_ring *t = &ad->tx_ring[q], *r = &ad->rx_ring[q];
 
-		if (t->desc) {
+		if (t->desc)
 			igb_clean_tx_ring(t);
-			kfree(t->tx_buffer_info);
-			dma_free_coherent(t->desc, t->size);
-		}
-		if (r->desc) {
+		if (r->desc)
 			igb_clean_rx_ring(r);
-			kfree(r->rx_buffer_info);
-			dma_free_coherent(r->desc, r->size);
-		}
+		igb_ring_free(t);
+		igb_ring_free(r);
 	}
 	if (ad->rx_pool.priv && kmem_cache_destroy(ad->rx_pool.priv))
 		fail_msg("RX buffers still held by someone");
