@@ -18,6 +18,8 @@ struct in_ifaddr {
 	be32 ifa_broadcast;
 	uint8_t ifa_prefixlen;
 	bool ifa_dynamic;		/* from DHCP: its lease owns it */
+	/* jiffies when the lease ends (`valid_lft` of ip addr); 0: forever. */
+	uint64_t ifa_valid_until;
 };
 
 struct in_device {
@@ -38,6 +40,8 @@ int inetdev_init(struct net_device *dev);
 
 int inet_addr_add(struct net_device *dev, be32 addr, unsigned int prefix_len, bool dynamic);
 int inet_addr_del(struct net_device *dev, be32 addr, unsigned int prefix_len);
+/* The lease owner says until when (jiffies; 0 forever) addr stays valid. */
+int inet_addr_set_lifetime(struct net_device *dev, be32 addr, uint64_t valid_until);
 
 /* The address on dev to use toward dst (same subnet first), 0 if none. */
 be32 inet_select_addr(const struct net_device *dev, be32 dst);
@@ -54,5 +58,8 @@ struct inetaddr_notifier {
 	struct inetaddr_notifier *next;
 };
 void register_inetaddr_notifier(struct inetaddr_notifier *nb);
+
+/* Registers the netdevice notifier that gives each device its in_device. */
+void devinet_init(void);
 
 #endif

@@ -82,7 +82,9 @@ extern int sysctl_ipfrag_time;		/* seconds */
  * ignored (no source routing, no record route). */
 bool ip_options_valid(const struct iphdr *iph);
 
+/* Boot: the ID secret, the reassembly timers. */
 void ip_init(void);
+void ipfrag_init(void);
 
 /* Default TTL (sysctl net.ipv4.ip_default_ttl). */
 extern int sysctl_ip_default_ttl;
@@ -100,10 +102,10 @@ struct ip_mib {
 	uint64_t frag_oks, frag_fails, frag_creates;
 	/* ours, each also counted under the Linux name above it belongs to */
 	uint64_t in_bad_version, in_bad_hdr_len, in_bad_length, in_bad_options;
-	uint64_t in_martian_source, in_martian_dest, in_other_host;
+	uint64_t in_martian_source, in_other_host;
 	uint64_t reasm_overlaps, reasm_duplicates, reasm_oversize, reasm_mem_limit;
 	uint64_t reasm_queue_limit, reasm_malformed, reasm_inconsistent, reasm_no_mem;
-	uint64_t out_no_neigh, out_no_headroom, out_too_big, out_filtered;
+	uint64_t out_no_neigh, out_no_headroom, out_too_big, out_filtered, out_no_loopback;
 	uint64_t in_filtered;
 	/* IpExt */
 	uint64_t in_no_routes, in_truncated_pkts, in_mcast_pkts, out_mcast_pkts;
