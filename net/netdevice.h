@@ -9,11 +9,16 @@
 #include "kernel/compiler.h"
 #include "kernel/list.h"
 #include "net/if_ether.h"
+#include "net/sch_generic.h"
 #include "net/skbuff.h"
 
 #define IFNAMSIZ 16
 #define MAX_TX_QUEUES 16
 #define NAPI_POLL_WEIGHT 64
+/* Linux's DEFAULT_TX_QUEUE_LEN: the pfifo limit a device starts with. */
+#define DEFAULT_TX_QUEUE_LEN 1000
+#define TX_QUEUE_LEN_MAX     100000
+#define ETH_MIN_MTU 68
 
 /* Feature flags (what the hardware can do for the stack). */
 #define NETIF_F_SG        (1ULL << 0)
@@ -56,6 +61,12 @@ struct netdev_queue {
 	unsigned long state;
 	uint32_t index;
 	uint64_t stops, wakes;		/* how often the driver stopped / woke it */
+	/* What dev_queue_xmit hands this queue's packets to; NULL until the
+	 * device is first opened (dev_activate), and then packets go straight
+	 * to the driver, as through Linux's noqueue. */
+	struct Qdisc *qdisc;
+	/* Storage of the default pfifo, so attaching it never fails. */
+	struct Qdisc qdisc_pfifo;
 };
 
 struct napi_struct {
@@ -96,6 +107,15 @@ struct net_device {
 	rx_handler_func_t rx_handler;
 	struct list_head dev_list;
 	uint64_t rx_nohandler;		/* frames nobody wanted */
+	uint32_t tx_queue_len;		/* pfifo limit in packets (`ip link set ... txqueuelen`) */
+	/* The root qdisc `tc` shows: &qdisc_mq with several TX queues, else
+	 * queue 0's pfifo; NULL before the first open ("noop"). */
+	struct Qdisc *qdisc;
+	struct Qdisc qdisc_mq;
+	/* Notifier events waiting for a safe context (link_watch.c): a bit per
+	 * enum netdev_event; the device is on the linkwatch list while non-zero. */
+	uint32_t link_events;
+	struct net_device *link_next;
 	void *ip_ptr;			/* struct in_device: IPv4 addresses (net/inetdevice.h) */
 	void *priv;			/* the driver's adapter */
 };
@@ -110,7 +130,14 @@ int dev_open(struct net_device *dev);
  * calls ndo_stop. The device stays down even if ndo_stop fails; its error is
  * returned. */
 int dev_close(struct net_device *dev);
+/* Validated against min_mtu..max_mtu, then NETDEV_CHANGEMTU. 0 or -EINVAL. */
+int dev_set_mtu(struct net_device *dev, int mtu);
+/* 0..TX_QUEUE_LEN_MAX; applied to the pfifo limits at once (packets already
+ * queued above a lowered limit stay). 0 or -EINVAL. */
+int dev_change_tx_queue_len(struct net_device *dev, long len);
 
+/* Any context, hard IRQ included. A change is announced as NETDEV_CHANGE
+ * from a safe context (see the notifiers below). */
 void netif_carrier_on(struct net_device *dev);
 void netif_carrier_off(struct net_device *dev);
 static inline bool netif_carrier_ok(const struct net_device *dev) { return dev->carrier; }
@@ -120,6 +147,8 @@ static inline struct netdev_queue *netdev_get_tx_queue(struct net_device *dev, u
 	return &dev->tx_queue[i];
 }
 void netif_tx_stop_queue(struct netdev_queue *q);
+/* Any context. Restarting a stopped queue reschedules its qdisc (NET_TX)
+ * when packets wait in it. */
 void netif_tx_wake_queue(struct netdev_queue *q);
 static inline bool netif_tx_queue_stopped(const struct netdev_queue *q)
 {
@@ -146,12 +175,26 @@ void napi_enable(struct napi_struct *napi);
 /* Receive: called from a NAPI poll for each frame. skb->data at the MAC header. */
 void netif_receive_skb(struct sk_buff *skb);
 
-/* Transmit: picks the queue, hands the skb to the driver. Always consumes the skb
- * (dropped and counted when the queue is stopped). */
+/* Transmit: picks the queue, validates the offloads the device lacks, then
+ * the queue's qdisc (or the driver straight away when the qdisc is empty and
+ * idle). Always consumes the skb; NET_XMIT_DROP when it was dropped here
+ * (counted), NET_XMIT_SUCCESS when sent or queued. Process or softirq
+ * context. skb->data at the MAC header. */
 int dev_queue_xmit(struct sk_buff *skb);
-/* The last step before the driver; a BUSY return leaves the skb with the caller. */
+/* The last step before the driver; a BUSY return leaves the skb with the
+ * caller. Bottom halves disabled or softirq context. */
 netdev_tx_t dev_hard_start_xmit(struct sk_buff *skb, struct net_device *dev,
 				struct netdev_queue *txq);
+/* The TX queue for skb (sets skb->queue_mapping): the driver's choice if it
+ * has one, else the socket's remembered queue, else the flow hash. */
+struct netdev_queue *netdev_pick_tx(struct net_device *dev, struct sk_buff *skb);
+/* skb->hash, computed from the IPv4 addresses, protocol and TCP/UDP ports of
+ * the frame at skb->data when 0 (locally built), with a key chosen at boot;
+ * stored in skb->hash and the owning socket's sk_hash. 0: nothing to hash
+ * (not IPv4, or truncated). */
+uint32_t skb_get_hash(struct sk_buff *skb);
+/* NET_TX quota per qdisc run (`sysctl net.core.dev_weight`, Linux's weight_p). */
+extern int weight_p;
 
 void net_dev_init(void);
 
@@ -177,13 +220,47 @@ struct softnet_stats {
 	uint64_t rx_action_runs, rx_budget_exhausted, rx_time_squeeze;
 	uint64_t rx_dropped_runt;	/* shorter than an Ethernet header */
 	uint64_t rx_dropped_nodev;	/* skb->dev not set by the driver */
+	uint64_t rx_dropped_vlan;	/* 802.1Q / 802.1ad tagged: no VLANs yet */
+	uint64_t rx_dropped_otherhost;	/* unicast to another MAC */
+	uint64_t rx_nohandler;		/* no packet_type for the ethertype (all devices) */
 	uint64_t poll_bugs;		/* polls returning < 0 or > budget, napis without a poll */
-	uint64_t tx_dropped_stopped;
-	uint64_t tx_dropped_busy;	/* the driver said BUSY; no qdisc to requeue on yet */
+	uint64_t tx_dropped_stopped;	/* no qdisc and the queue stopped */
+	uint64_t tx_dropped_busy;	/* no qdisc and the driver said BUSY */
 	uint64_t tx_dropped_down;	/* no device, device not up, or no xmit method */
+	uint64_t tx_dropped_csum;	/* checksum could not be completed in software */
+	uint64_t tx_dropped_gso;	/* GSO packet for a device without TSO */
+	uint64_t tx_dropped_qdisc;	/* over the pfifo limit (also in the qdisc's drops) */
+	uint64_t tx_dropped_flush;	/* still queued when the device closed */
 	uint64_t tx_bad_queue;		/* queue picks past real_num_tx_queues, sent on queue 0 */
+	/* Where packets reached the driver: the article's "most sends never
+	 * reach NET_TX" is tx_bypass + tx_qdisc_caller against tx_qdisc_net_tx. */
+	uint64_t tx_noqueue;		/* no qdisc attached: straight to the driver */
+	uint64_t tx_bypass;		/* empty idle qdisc skipped, in the caller's context */
+	uint64_t tx_qdisc_caller;	/* sent by a qdisc run in the caller's context */
+	uint64_t tx_qdisc_net_tx;	/* sent by a qdisc run from NET_TX */
+	uint64_t tx_sched[SCHED_REASONS];
+	uint64_t tx_action_runs;	/* net_tx_action calls */
+	uint64_t link_events_deferred;	/* notifier events held back out of IRQ context */
 };
 void softnet_get_stats(struct softnet_stats *st);
+
+/* Per-CPU device-layer state (one CPU). The poll list and the output queue
+ * are shared with hard IRQ (napi_schedule, netif_tx_wake_queue) and touched
+ * only with interrupts off; the counters are written in softirq context or
+ * with bottom halves disabled. */
+struct softnet_data {
+	struct list_head poll_list;	/* scheduled napis, in the order they asked */
+	struct Qdisc *output_queue;	/* qdiscs waiting for NET_TX, by next_sched */
+	struct Qdisc **output_queue_tailp;
+	bool in_net_tx;			/* inside net_tx_action: runs count as NET_TX's */
+	struct softnet_stats stats;
+} __aligned(64);
+
+extern struct softnet_data softnet_data[1];
+static inline struct softnet_data *this_softnet(void)
+{
+	return &softnet_data[0];
+}
 
 /* The protocol table behind netif_receive_skb (Linux's ptype_base): after the
  * device's rx_handler (raw apps) declines a frame, eth_type_trans has pulled
@@ -196,11 +273,17 @@ struct packet_type {
 	int (*func)(struct sk_buff *skb);	/* consumes skb */
 	struct packet_type *next;
 };
+/* Boot time (an init call). One handler per type: a second for the same type
+ * is refused with a warning. */
 void dev_add_pack(struct packet_type *pt);
 /* Pulls the MAC header, sets pkt_type from the destination and returns the
- * ethertype (network order); data ends at the network header. */
+ * ethertype (network order); data ends at the network header. The skb must
+ * hold an Ethernet header (netif_receive_skb checks); shorter ones are left
+ * alone and get 0. */
 be16 eth_type_trans(struct sk_buff *skb, struct net_device *dev);
-/* Pushes an Ethernet header (type host order; saddr NULL: the device's). */
+/* Pushes an Ethernet header (type host order; saddr NULL: the device's) and
+ * sets the MAC header there. ETH_HLEN, or -EINVAL (no daddr), -ENOBUFS (no
+ * headroom). */
 int dev_hard_header(struct sk_buff *skb, struct net_device *dev, uint16_t type,
 		    const uint8_t *daddr, const uint8_t *saddr);
 
@@ -219,9 +302,17 @@ struct notifier_block {
 	int (*notifier_call)(struct notifier_block *nb, unsigned long event, void *ptr);
 	struct notifier_block *next;
 };
-/* ptr is the struct net_device. Registered blocks are called in order. */
+/* ptr is the struct net_device. Registered blocks are called in order. A block
+ * registered after devices came up gets NETDEV_UP for each of them at once,
+ * as Linux replays it. */
 void register_netdevice_notifier(struct notifier_block *nb);
+/* Delivers now, or, with interrupts off (hard IRQ, or a caller holding them
+ * off), marks the event on the device and raises NET_TX, whose handler
+ * delivers it (linkwatch_run_queue). Events waiting together are delivered
+ * in enum order, once each; NETDEV_CHANGE only while the device is up. */
 void call_netdevice_notifiers(unsigned long event, struct net_device *dev);
+/* Delivers the events held back; NET_TX calls it first. */
+void linkwatch_run_queue(void);
 
 /* Devices are numbered from 1 in registration order (the "1:" of `ip link`). */
 struct net_device *dev_get_by_index(int ifindex);

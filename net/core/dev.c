@@ -1,38 +1,44 @@
-/* The device layer: the netdev list, TX queue state, NAPI and the NET_RX
- * softirq, the receive entry point and dev_queue_xmit.
+/* The device layer: the netdev list, open and close, TX queue state, NAPI
+ * and the NET_RX softirq, receive dispatch (rx_handler, eth_type_trans, the
+ * packet_type table) and the transmit path down to the driver:
+ *
+ *   dev_queue_xmit -> netdev_pick_tx -> validate_xmit_skb -> __dev_xmit_skb
+ *     -> bypass: sch_direct_xmit                 (net/sched/sch_generic.c)
+ *     -> enqueue, __qdisc_run -> qdisc_restart -> sch_direct_xmit
+ *          -> dev_hard_start_xmit -> ndo_start_xmit
+ *   quota spent / requeue / queue woken -> __netif_schedule -> NET_TX
+ *     -> net_tx_action -> __qdisc_run
  *
  * Contexts. napi_schedule runs in hard IRQ; net_rx_action, the NAPI polls and
  * netif_receive_skb in the NET_RX softirq; dev_queue_xmit in process context
- * or a softirq (a reply sent from a receive handler). Everything that changes
- * per packet sits in one per-CPU softnet_data. Its poll list is shared with
- * hard IRQ and so is only touched with interrupts off; its counters are
- * written only in softirq context or with bottom halves disabled, so a plain
- * increment cannot be torn by another writer. The device list changes only at
- * boot, before any traffic. */
+ * or a softirq (a reply sent from a receive handler), with bottom halves
+ * disabled throughout. Everything that changes per packet sits in one
+ * per-CPU softnet_data (net/netdevice.h). The device list and the packet
+ * types change only at boot, before any traffic. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include "net/netdevice.h"
+#include "net/ip_hdr.h"
+#include "net/sock.h"
 #include "kernel/irqflags.h"
 #include "kernel/printk.h"
 #include "kernel/softirq.h"
+#include "kernel/sysctl.h"
 #include "kernel/time.h"
 
-struct softnet_data {
-	struct list_head poll_list;	/* scheduled napis, in the order they asked */
-	struct softnet_stats stats;
-} __aligned(64);
-
-static struct softnet_data softnet_data[1] = {
-	{ .poll_list = LIST_HEAD_INIT(softnet_data[0].poll_list) },
+struct softnet_data softnet_data[1] = {
+	{
+		.poll_list = LIST_HEAD_INIT(softnet_data[0].poll_list),
+		.output_queue_tailp = &softnet_data[0].output_queue,
+	},
 };
+
+int weight_p = 64;
+SYSCTL_INT("net.core.dev_weight", weight_p, 1, 65536);
 
 static struct list_head netdev_list = LIST_HEAD_INIT(netdev_list);
 static int netdev_count;
-
-static inline struct softnet_data *this_softnet(void)
-{
-	return &softnet_data[0];
-}
 
 /* ---- device list ----------------------------------------------------------- */
 
@@ -111,6 +117,13 @@ int register_netdev(struct net_device *dev)
 		dev->real_num_rx_queues = 1;
 	if (dev->mtu == 0)
 		dev->mtu = ETH_DATA_LEN;
+	/* Ethernet's limits unless the driver set its own (Linux's ether_setup). */
+	if (dev->min_mtu == 0)
+		dev->min_mtu = ETH_MIN_MTU;
+	if (dev->max_mtu == 0)
+		dev->max_mtu = ETH_DATA_LEN;
+	if (dev->tx_queue_len == 0)
+		dev->tx_queue_len = DEFAULT_TX_QUEUE_LEN;
 	if (dev->name[0] == '\0') {
 		if (dev_alloc_name(dev))
 			return -1;
@@ -129,6 +142,8 @@ int register_netdev(struct net_device *dev)
 	return 0;
 }
 
+/* The qdiscs go on after the driver opened, since only then does it know
+ * how many TX queues it runs (igb sets real_num_tx_queues at first open). */
 int dev_open(struct net_device *dev)
 {
 	if (!dev)
@@ -141,32 +156,48 @@ int dev_open(struct net_device *dev)
 		if (err)
 			return err;
 	}
+	dev_activate(dev);
 	WRITE_ONCE(dev->up, true);
+	call_netdevice_notifiers(NETDEV_UP, dev);
 	return 0;
 }
 
+/* Down first, so nothing new is queued; then what the qdiscs still hold is
+ * let go before the driver frees its rings. */
 int dev_close(struct net_device *dev)
 {
+	int err = 0;
+
 	if (!dev)
 		return -1;
 	if (!dev->up)
 		return 0;
 	WRITE_ONCE(dev->up, false);
+	dev_deactivate(dev);
 	if (dev->netdev_ops && dev->netdev_ops->ndo_stop)
-		return dev->netdev_ops->ndo_stop(dev);
+		err = dev->netdev_ops->ndo_stop(dev);
+	call_netdevice_notifiers(NETDEV_DOWN, dev);
+	return err;
+}
+
+int dev_set_mtu(struct net_device *dev, int mtu)
+{
+	if (mtu < (int)dev->min_mtu || mtu > (int)dev->max_mtu)
+		return -EINVAL;
+	if ((uint32_t)mtu == dev->mtu)
+		return 0;
+	WRITE_ONCE(dev->mtu, (uint32_t)mtu);
+	call_netdevice_notifiers(NETDEV_CHANGEMTU, dev);
 	return 0;
 }
 
-/* The driver prints the link line (it knows speed and duplex); here only the
- * state the stack looks at. */
-void netif_carrier_on(struct net_device *dev)
+int dev_change_tx_queue_len(struct net_device *dev, long len)
 {
-	WRITE_ONCE(dev->carrier, true);
-}
-
-void netif_carrier_off(struct net_device *dev)
-{
-	WRITE_ONCE(dev->carrier, false);
+	if (len < 0 || len > TX_QUEUE_LEN_MAX)
+		return -EINVAL;
+	WRITE_ONCE(dev->tx_queue_len, (uint32_t)len);
+	dev_qdisc_change_tx_queue_len(dev);
+	return 0;
 }
 
 /* ---- TX queue state ---------------------------------------------------------- */
@@ -184,16 +215,20 @@ void netif_tx_stop_queue(struct netdev_queue *q)
 	local_irq_restore(flags);
 }
 
+/* As in Linux: packets the qdisc held back while the ring was full go out
+ * from NET_TX, not from the driver's poll. An empty qdisc needs no run, so
+ * a ring that fills and drains under bypass traffic raises nothing. */
 void netif_tx_wake_queue(struct netdev_queue *q)
 {
 	unsigned long flags = local_irq_save();
 
 	if (q->state & (1UL << __QUEUE_STATE_XOFF)) {
+		struct Qdisc *qd = q->qdisc;
+
 		q->state &= ~(1UL << __QUEUE_STATE_XOFF);
 		q->wakes++;
-		/* As in Linux's __netif_schedule: packets a qdisc held back while the
-		 * ring was full go out from NET_TX, not from the driver's poll. */
-		raise_softirq_irqoff(NET_TX_SOFTIRQ);
+		if (qd && qdisc_qlen(qd))
+			__netif_schedule(qd, SCHED_WAKE);
 	}
 	local_irq_restore(flags);
 }
@@ -368,57 +403,219 @@ static void net_rx_action(void)
 
 /* ---- receive ----------------------------------------------------------------- */
 
+/* Linux's ptype_base: handlers by ethertype. Filled at boot only. */
+#define PTYPE_HASH_SIZE 16
+static struct packet_type *ptype_base[PTYPE_HASH_SIZE];
+
+static unsigned int ptype_hash(be16 type)
+{
+	return ntohs(type) & (PTYPE_HASH_SIZE - 1);
+}
+
+void dev_add_pack(struct packet_type *pt)
+{
+	struct packet_type **pp = &ptype_base[ptype_hash(pt->type)];
+
+	for (; *pp; pp = &(*pp)->next) {
+		if ((*pp)->type == pt->type) {
+			pr_warn("net: ethertype %#06x has a handler already; another refused\n",
+				ntohs(pt->type));
+			return;
+		}
+	}
+	pt->next = NULL;
+	*pp = pt;
+}
+
+/* Bounded: a bucket holds the few types registered at boot. */
+static struct packet_type *ptype_lookup(be16 type)
+{
+	for (struct packet_type *pt = ptype_base[ptype_hash(type)]; pt; pt = pt->next)
+		if (pt->type == type)
+			return pt;
+	return NULL;
+}
+
+be16 eth_type_trans(struct sk_buff *skb, struct net_device *dev)
+{
+	const struct ethhdr *eth;
+
+	if (skb->len < ETH_HLEN)
+		return 0;
+	skb->dev = dev;
+	skb_reset_mac_header(skb);
+	eth = (const struct ethhdr *)skb->data;
+	skb_pull(skb, ETH_HLEN);
+	skb_reset_network_header(skb);
+	if (unlikely(is_multicast_ether_addr(eth->h_dest)))
+		skb->pkt_type = is_broadcast_ether_addr(eth->h_dest) ? PACKET_BROADCAST
+								   : PACKET_MULTICAST;
+	else if (ether_addr_equal(eth->h_dest, dev->dev_addr))
+		skb->pkt_type = PACKET_HOST;
+	else
+		skb->pkt_type = PACKET_OTHERHOST;
+	skb->protocol = eth->h_proto;
+	return eth->h_proto;
+}
+
+static void drop_counted(struct sk_buff *skb, uint64_t *counter)
+{
+	(*counter)++;
+	kfree_skb(skb);
+}
+
 void netif_receive_skb(struct sk_buff *skb)
 {
 	struct softnet_data *sd = this_softnet();
+	struct packet_type *pt;
 	struct net_device *dev;
 
 	if (!skb)
 		return;
 	sd->stats.processed++;
 	dev = skb->dev;
-	if (unlikely(!dev)) {
-		sd->stats.rx_dropped_nodev++;
-		kfree_skb(skb);
-		return;
-	}
-	if (unlikely(skb->len < ETH_HLEN)) {
-		sd->stats.rx_dropped_runt++;
-		kfree_skb(skb);
-		return;
-	}
+	if (unlikely(!dev))
+		return drop_counted(skb, &sd->stats.rx_dropped_nodev);
+	if (unlikely(skb->len < ETH_HLEN))
+		return drop_counted(skb, &sd->stats.rx_dropped_runt);
 	skb_reset_mac_header(skb);
 	skb->network_header = (uint16_t)(skb->mac_header + ETH_HLEN);
 	/* The ethertype stays in network order, as it is compared. */
 	memcpy(&skb->protocol, skb->data + 2 * ETH_ALEN, sizeof(skb->protocol));
 
-	/* The handler gets the whole frame (data at the MAC header) so a raw-frame
-	 * app can send it back as it is. */
+	/* First the device's handler, with the whole frame (data at the MAC
+	 * header), so a raw-frame app can send it back as it is. */
 	if (dev->rx_handler && dev->rx_handler(skb))
 		return;
 
+	eth_type_trans(skb, dev);
+	if (unlikely(skb->protocol == HTONS_C(ETH_P_8021Q) ||
+		     skb->protocol == HTONS_C(ETH_P_8021AD)))
+		return drop_counted(skb, &sd->stats.rx_dropped_vlan);
+	/* Seen only in promiscuous mode or with a stale filter: not ours. */
+	if (unlikely(skb->pkt_type == PACKET_OTHERHOST))
+		return drop_counted(skb, &sd->stats.rx_dropped_otherhost);
+	pt = ptype_lookup(skb->protocol);
+	if (likely(pt)) {
+		pt->func(skb);
+		return;
+	}
 	dev->rx_nohandler++;
-	kfree_skb(skb);
+	drop_counted(skb, &sd->stats.rx_nohandler);
 }
 
-/* ---- transmit ---------------------------------------------------------------- */
+int dev_hard_header(struct sk_buff *skb, struct net_device *dev, uint16_t type,
+		    const uint8_t *daddr, const uint8_t *saddr)
+{
+	struct ethhdr *eth;
 
-static struct netdev_queue *netdev_pick_tx(struct softnet_data *sd, struct net_device *dev,
-					   struct sk_buff *skb)
+	if (!daddr)
+		return -EINVAL;
+	eth = (struct ethhdr *)skb_push(skb, ETH_HLEN);
+	if (!eth)
+		return -ENOBUFS;
+	memcpy(eth->h_dest, daddr, ETH_ALEN);
+	memcpy(eth->h_source, saddr ? saddr : dev->dev_addr, ETH_ALEN);
+	eth->h_proto = htons(type);
+	skb_reset_mac_header(skb);
+	return ETH_HLEN;
+}
+
+/* ---- transmit: queue pick -------------------------------------------------------- */
+
+/* The flow hash of locally built packets (RX packets carry the NIC's RSS
+ * hash). Keyed at boot so flows cannot be steered onto one queue from
+ * outside; multiply-xorshift rounds, each invertible, so distinct 4-tuples
+ * only collide in the final 32-bit cut. */
+static uint64_t flow_key[2];
+
+static uint32_t flow_hash(be32 saddr, be32 daddr, uint32_t ports, uint8_t proto)
+{
+	uint64_t a = ((uint64_t)saddr << 32 | daddr) ^ flow_key[0];
+	uint64_t b = ((uint64_t)ports << 8 | proto) ^ flow_key[1];
+	uint32_t h;
+
+	a = (a ^ (a >> 31)) * 0x9e3779b97f4a7c15ULL;
+	b = (b + a) ^ ((b + a) >> 29);
+	b *= 0xbf58476d1ce4e5b9ULL;
+	h = (uint32_t)(b ^ (b >> 32));
+	return h ? h : 1;	/* 0 means "not computed" */
+}
+
+/* Every read is checked against skb->len first: a reflected frame may be
+ * anything. Fragments hash without ports, so all of a datagram's pieces
+ * take one queue and stay in order. */
+uint32_t skb_get_hash(struct sk_buff *skb)
+{
+	const uint8_t *p = skb->data;
+	const struct iphdr *iph = (const struct iphdr *)(p + ETH_HLEN);
+	uint32_t ports = 0, ihl;
+
+	if (skb->hash)
+		return skb->hash;
+	if (skb->len < ETH_HLEN + IP_MIN_HLEN ||
+	    ((const struct ethhdr *)p)->h_proto != HTONS_C(ETH_P_IP) || ip_version(iph) != 4)
+		return 0;
+	ihl = ip_hdrlen(iph);
+	if (ihl < IP_MIN_HLEN || skb->len < ETH_HLEN + ihl)
+		return 0;
+	if ((iph->protocol == IPPROTO_TCP || iph->protocol == IPPROTO_UDP) &&
+	    !(ntohs(iph->frag_off) & (IP_MF | IP_OFFMASK)) && skb->len >= ETH_HLEN + ihl + 4)
+		memcpy(&ports, p + ETH_HLEN + ihl, sizeof(ports));
+	skb->hash = flow_hash(iph->saddr, iph->daddr, ports, iph->protocol);
+	if (skb->sk)
+		skb->sk->sk_hash = skb->hash;
+	return skb->hash;
+}
+
+/* A socket keeps the queue its first packet got, so its packets never
+ * reorder across queues and the hash is computed once. */
+struct netdev_queue *netdev_pick_tx(struct net_device *dev, struct sk_buff *skb)
 {
 	unsigned int n = MIN(MAX(dev->real_num_tx_queues, 1u), (unsigned int)MAX_TX_QUEUES);
+	struct sock *sk = skb->sk;
 	unsigned int q = 0;
 
-	if (dev->netdev_ops->ndo_select_queue)
+	if (dev->netdev_ops->ndo_select_queue) {
 		q = dev->netdev_ops->ndo_select_queue(dev, skb);
-	else if (n > 1)
-		q = skb->hash % n;
+	} else if (n > 1) {
+		if (sk && sk->sk_tx_queue_mapping >= 0 && (unsigned int)sk->sk_tx_queue_mapping < n) {
+			q = (unsigned int)sk->sk_tx_queue_mapping;
+		} else {
+			if (!skb->hash && sk && sk->sk_hash)
+				skb->hash = sk->sk_hash;
+			q = skb_get_hash(skb) % n;
+			if (sk)
+				sk->sk_tx_queue_mapping = (int)q;
+		}
+	}
 	if (unlikely(q >= n)) {
-		sd->stats.tx_bad_queue++;
+		this_softnet()->stats.tx_bad_queue++;
 		q = 0;
 	}
 	skb->queue_mapping = (uint16_t)q;
 	return &dev->tx_queue[q];
+}
+
+/* ---- transmit: down to the driver ------------------------------------------------ */
+
+/* What the device cannot do is done here or refused: a checksum left
+ * partial is completed in software; a GSO packet waits for software GSO
+ * (with TCP) and until then is dropped. */
+static struct sk_buff *validate_xmit_skb(struct sk_buff *skb, struct net_device *dev)
+{
+	struct softnet_data *sd = this_softnet();
+
+	if (unlikely(skb->gso_size && !(dev->features & NETIF_F_TSO))) {
+		drop_counted(skb, &sd->stats.tx_dropped_gso);
+		return NULL;
+	}
+	if (skb->ip_summed == CHECKSUM_PARTIAL && !(dev->features & NETIF_F_IP_CSUM) &&
+	    skb_checksum_help(skb)) {
+		drop_counted(skb, &sd->stats.tx_dropped_csum);
+		return NULL;
+	}
+	return skb;
 }
 
 /* Called with bottom halves disabled (dev_queue_xmit) or from a softirq: the
@@ -427,8 +624,7 @@ netdev_tx_t dev_hard_start_xmit(struct sk_buff *skb, struct net_device *dev,
 				struct netdev_queue *txq)
 {
 	if (unlikely(!dev->netdev_ops || !dev->netdev_ops->ndo_start_xmit)) {
-		this_softnet()->stats.tx_dropped_down++;
-		kfree_skb(skb);
+		drop_counted(skb, &this_softnet()->stats.tx_dropped_down);
 		return NETDEV_TX_OK;
 	}
 	skb->dev = dev;
@@ -436,11 +632,57 @@ netdev_tx_t dev_hard_start_xmit(struct sk_buff *skb, struct net_device *dev,
 	return dev->netdev_ops->ndo_start_xmit(skb, dev);
 }
 
+/* An empty, idle qdisc is skipped: the packet goes to the driver in the
+ * caller's context, the common case on a box that is not saturated. The
+ * caller's xmit_more is kept there (raw senders batch their own); a qdisc
+ * run sets it itself. Re-entered while the qdisc runs (from below the
+ * driver), the packet joins the queue and NET_TX makes sure it leaves. */
+static int __dev_xmit_skb(struct sk_buff *skb, struct Qdisc *q, struct net_device *dev,
+			  struct netdev_queue *txq)
+{
+	int rc = NET_XMIT_SUCCESS;
+
+	if (unlikely(q->running)) {
+		rc = q->ops->enqueue(skb, q);
+		if (rc == NET_XMIT_SUCCESS)
+			__netif_schedule(q, SCHED_BUSY);
+		return rc;
+	}
+	q->running = true;
+	if ((q->flags & TCQ_F_CAN_BYPASS) && !qdisc_qlen(q)) {
+		if (sch_bypass_xmit(skb, q, dev, txq))
+			__qdisc_run(q);
+	} else {
+		rc = q->ops->enqueue(skb, q);
+		__qdisc_run(q);
+	}
+	q->running = false;
+	return rc;
+}
+
+/* Without a qdisc (a device never opened through dev_open): straight to the
+ * driver, and what it cannot take is dropped, as Linux's noqueue does. */
+static int xmit_noqueue(struct softnet_data *sd, struct sk_buff *skb, struct net_device *dev,
+			struct netdev_queue *txq)
+{
+	if (netif_tx_queue_stopped(txq)) {
+		drop_counted(skb, &sd->stats.tx_dropped_stopped);
+		return NET_XMIT_DROP;
+	}
+	if (dev_hard_start_xmit(skb, dev, txq) == NETDEV_TX_BUSY) {
+		drop_counted(skb, &sd->stats.tx_dropped_busy);
+		return NET_XMIT_DROP;
+	}
+	sd->stats.tx_noqueue++;
+	return NET_XMIT_SUCCESS;
+}
+
 int dev_queue_xmit(struct sk_buff *skb)
 {
 	struct softnet_data *sd = this_softnet();
 	struct net_device *dev;
 	struct netdev_queue *txq;
+	struct Qdisc *q;
 	int rc = NET_XMIT_DROP;
 
 	if (!skb)
@@ -449,34 +691,89 @@ int dev_queue_xmit(struct sk_buff *skb)
 	dev = skb->dev;
 	if (unlikely(!dev || !READ_ONCE(dev->up) || !dev->netdev_ops ||
 		     !dev->netdev_ops->ndo_start_xmit)) {
-		sd->stats.tx_dropped_down++;
-		kfree_skb(skb);
+		drop_counted(skb, &sd->stats.tx_dropped_down);
 		goto out;
 	}
-	txq = netdev_pick_tx(sd, dev, skb);
-	if (netif_tx_queue_stopped(txq)) {
-		sd->stats.tx_dropped_stopped++;
-		kfree_skb(skb);
+	txq = netdev_pick_tx(dev, skb);
+	skb = validate_xmit_skb(skb, dev);
+	if (!skb)
 		goto out;
-	}
-	if (dev_hard_start_xmit(skb, dev, txq) == NETDEV_TX_BUSY) {
-		sd->stats.tx_dropped_busy++;
-		kfree_skb(skb);
-		goto out;
-	}
-	rc = NET_XMIT_SUCCESS;
+	q = txq->qdisc;
+	if (q)
+		rc = __dev_xmit_skb(skb, q, dev, txq);
+	else
+		rc = xmit_noqueue(sd, skb, dev, txq);
 out:
 	local_bh_enable();
 	return rc;
 }
 
+/* The output queue is shared with hard IRQ (a wake from the link interrupt),
+ * hence interrupts off; its counters are then safe from every writer. */
+void __netif_schedule(struct Qdisc *q, enum netif_sched_reason why)
+{
+	struct softnet_data *sd = this_softnet();
+	unsigned long flags = local_irq_save();
+
+	if (!(q->state & (1UL << __QDISC_STATE_SCHED))) {
+		q->state |= 1UL << __QDISC_STATE_SCHED;
+		q->next_sched = NULL;
+		*sd->output_queue_tailp = q;
+		sd->output_queue_tailp = &q->next_sched;
+		sd->stats.tx_sched[why]++;
+		raise_softirq_irqoff(NET_TX_SOFTIRQ);
+	}
+	local_irq_restore(flags);
+}
+
+/* The NET_TX softirq: held-back notifier events, then every qdisc on the
+ * output queue, taken whole at entry so a qdisc rescheduled by its own run
+ * (quota) waits for the next pass and the others get their turn. A qdisc's
+ * SCHED bit is cleared before it runs, so a wake during the run queues it
+ * again. No run can be in progress here: runs happen with bottom halves
+ * disabled or inside this handler. */
+static void net_tx_action(void)
+{
+	struct softnet_data *sd = this_softnet();
+	struct Qdisc *head;
+	unsigned long flags;
+
+	sd->stats.tx_action_runs++;
+	linkwatch_run_queue();
+	flags = local_irq_save();
+	head = sd->output_queue;
+	sd->output_queue = NULL;
+	sd->output_queue_tailp = &sd->output_queue;
+	local_irq_restore(flags);
+
+	sd->in_net_tx = true;
+	while (head) {
+		struct Qdisc *q = head;
+
+		flags = local_irq_save();
+		head = q->next_sched;
+		q->next_sched = NULL;
+		q->state &= ~(1UL << __QDISC_STATE_SCHED);
+		local_irq_restore(flags);
+		q->running = true;
+		__qdisc_run(q);
+		q->running = false;
+	}
+	sd->in_net_tx = false;
+}
+
 /* ---- init and counters --------------------------------------------------------- */
 
-/* NET_TX gets no handler until there is a qdisc to run from it: raising it
- * meanwhile (netif_tx_wake_queue) only counts. */
 void net_dev_init(void)
 {
+	uint64_t seed = rdtsc();
+
+	/* Any boot-to-boot difference will do: the key only has to be unknown
+	 * from outside, and the TSC at this point depends on firmware timing. */
+	flow_key[0] = (seed ^ 0x6a09e667f3bcc908ULL) * 0x9e3779b97f4a7c15ULL;
+	flow_key[1] = (seed ^ (seed >> 29)) * 0xbf58476d1ce4e5b9ULL;
 	open_softirq(NET_RX_SOFTIRQ, net_rx_action);
+	open_softirq(NET_TX_SOFTIRQ, net_tx_action);
 }
 
 void softnet_get_stats(struct softnet_stats *st)

@@ -1,14 +1,15 @@
 /* Shell views of the device layer: `ip link` in iproute2's layout (so its
- * output reads like a Linux box's), `ip link set` to take a device up or
- * down, and `softnet`, the core counters that /proc/net/softnet_stat and the
- * skb caches would show there. */
+ * output reads like a Linux box's), `ip link set` for up/down, mtu and
+ * txqueuelen, and `softnet`, the core counters that /proc/net/softnet_stat
+ * and the skb caches would show there, with where transmission happened. */
+#include <stdlib.h>
 #include <string.h>
 #include "net/netdevice.h"
 #include "kernel/shell.h"
 #include "kernel/printk.h"
 
 #define IP_USAGE "Usage: ip [-s[tats] [-s]] link [show [dev] NAME]\n" \
-		 "       ip link set [dev] NAME up|down\n"
+		 "       ip link set [dev] NAME [up|down] [mtu N] [txqueuelen N]\n"
 
 static unsigned int digits(uint64_t v)
 {
@@ -100,10 +101,12 @@ static void print_link(int ifindex, struct net_device *dev, int stats_level)
 	static const uint8_t zero[ETH_ALEN];
 	bool up = READ_ONCE(dev->up), carrier = READ_ONCE(dev->carrier);
 
-	kprintf("%d: %s: <%sBROADCAST,MULTICAST%s> mtu %u qdisc noqueue state %s "
-		"mode DEFAULT group default\n", ifindex, dev->name,
+	/* Before its first open a device has no qdisc: Linux's "noop". */
+	kprintf("%d: %s: <%sBROADCAST,MULTICAST%s> mtu %u qdisc %s state %s "
+		"mode DEFAULT group default qlen %u\n", ifindex, dev->name,
 		up && !carrier ? "NO-CARRIER," : "", up ? (carrier ? ",UP,LOWER_UP" : ",UP") : "",
-		dev->mtu, up && carrier ? "UP" : "DOWN");
+		dev->mtu, dev->qdisc ? dev->qdisc->ops->id : "noop", up && carrier ? "UP" : "DOWN",
+		dev->tx_queue_len);
 	kprintf("    link/ether %02x:%02x:%02x:%02x:%02x:%02x", dev->dev_addr[0],
 		dev->dev_addr[1], dev->dev_addr[2], dev->dev_addr[3], dev->dev_addr[4],
 		dev->dev_addr[5]);
@@ -131,46 +134,115 @@ static bool matches(const char *arg, const char *keyword)
 	return n > 0 && n <= strlen(keyword) && strncmp(arg, keyword, n) == 0;
 }
 
-/* `ip link set [dev] NAME up|down`, argv past "set". iproute2's parse: a
- * later up/down overrides an earlier one, any other word names the device,
- * and success prints nothing. */
-static int ip_link_set(int argc, char **argv)
+/* A whole decimal number within [lo, hi]. */
+static bool parse_num(const char *arg, long lo, long hi, long *out)
 {
-	struct net_device *dev;
-	const char *name = NULL;
-	int want = -1;		/* -1 unchanged, 0 down, 1 up */
-	int err;
+	char *end;
+	long v;
 
+	if (!arg[0] || strlen(arg) > 10)
+		return false;
+	v = strtol(arg, &end, 10);
+	if (*end || v < lo || v > hi)
+		return false;
+	*out = v;
+	return true;
+}
+
+struct link_change {
+	const char *name;
+	int updown;		/* -1 unchanged, 0 down, 1 up */
+	const char *mtu, *qlen;	/* the words given, NULL if not */
+};
+
+/* iproute2's parse: a later up/down overrides an earlier one, a keyword's
+ * value follows it, any other word names the device. */
+static int ip_link_set_parse(int argc, char **argv, struct link_change *c)
+{
 	for (int i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "up") == 0) {
-			want = 1;
-		} else if (strcmp(argv[i], "down") == 0) {
-			want = 0;
-		} else {
-			if (strcmp(argv[i], "dev") == 0 && ++i == argc) {
-				kprintf("Command line is not complete. Try option \"help\"\n");
-				return -1;
-			}
-			if (name) {
-				kprintf("Error: either \"dev\" is duplicate, or \"%s\" is a garbage.\n",
-					argv[i]);
-				return -1;
-			}
-			name = argv[i];
+		const char **val = NULL, *kw = argv[i];
+
+		if (strcmp(kw, "up") == 0) {
+			c->updown = 1;
+			continue;
 		}
+		if (strcmp(kw, "down") == 0) {
+			c->updown = 0;
+			continue;
+		}
+		if (strcmp(kw, "mtu") == 0)
+			val = &c->mtu;
+		else if (strcmp(kw, "txqueuelen") == 0 || strcmp(kw, "qlen") == 0 ||
+			 strcmp(kw, "txqlen") == 0)
+			val = &c->qlen;
+		if ((val || strcmp(kw, "dev") == 0) && ++i == argc) {
+			kprintf("Command line is not complete. Try option \"help\"\n");
+			return -1;
+		}
+		if (val) {
+			if (*val) {
+				kprintf("Error: duplicate \"%s\": \"%s\" is the second value.\n",
+					kw, argv[i]);
+				return -1;
+			}
+			*val = argv[i];
+			continue;
+		}
+		if (c->name) {
+			kprintf("Error: either \"dev\" is duplicate, or \"%s\" is a garbage.\n",
+				argv[i]);
+			return -1;
+		}
+		c->name = argv[i];
 	}
-	if (!name) {
+	if (!c->name) {
 		kprintf("Not enough information: \"dev\" argument is required.\n");
 		return -1;
 	}
-	dev = dev_get_by_name(name);
+	return 0;
+}
+
+/* `ip link set [dev] NAME [up|down] [mtu N] [txqueuelen N]`, argv past
+ * "set". Every value is checked before anything changes, as one netlink
+ * request is; success prints nothing. */
+static int ip_link_set(int argc, char **argv)
+{
+	struct link_change c = { .updown = -1 };
+	struct net_device *dev;
+	long mtu = -1, qlen = -1;
+	int err;
+
+	if (ip_link_set_parse(argc, argv, &c))
+		return -1;
+	dev = dev_get_by_name(c.name);
 	if (!dev) {
-		kprintf("Cannot find device \"%s\"\n", name);
+		kprintf("Cannot find device \"%s\"\n", c.name);
 		return -1;
 	}
-	if (want < 0)
+	if (c.mtu) {
+		if (!parse_num(c.mtu, 0, 0x7fffffff, &mtu)) {
+			kprintf("Error: argument \"%s\" is wrong: Invalid \"mtu\" value\n", c.mtu);
+			return -1;
+		}
+		/* The kernel's words for the range check (extack). */
+		if (mtu < (long)dev->min_mtu || mtu > (long)dev->max_mtu) {
+			kprintf("Error: mtu %s than device %s.\n",
+				mtu < (long)dev->min_mtu ? "less" : "greater",
+				mtu < (long)dev->min_mtu ? "minimum" : "maximum");
+			return -1;
+		}
+	}
+	if (c.qlen && !parse_num(c.qlen, 0, TX_QUEUE_LEN_MAX, &qlen)) {
+		kprintf("Error: argument \"%s\" is wrong: Invalid \"txqueuelen\" value\n", c.qlen);
+		return -1;
+	}
+	if (mtu >= 0)
+		dev_set_mtu(dev, (int)mtu);
+	if (qlen >= 0)
+		dev_change_tx_queue_len(dev, qlen);
+	if (c.updown < 0)
 		return 0;
-	err = want ? dev_open(dev) : dev_close(dev);
+	err = c.updown ? dev_open(dev) : dev_close(dev);
 	if (err) {
 		/* Drivers here return -1, not an errno: EIO is the kernel's word
 		 * for "the device failed". */
@@ -230,8 +302,8 @@ static int cmd_ip(int argc, char **argv)
 		print_link(idx, dev, stats);
 	return 0;
 }
-SHELL_COMMAND("ip", "ip [-s [-s]] link [show [dev] NAME] | ip link set [dev] NAME up|down",
-	      cmd_ip);
+SHELL_COMMAND("ip", "ip [-s [-s]] link [show [dev] NAME] | "
+	      "ip link set [dev] NAME [up|down] [mtu N] [txqueuelen N]", cmd_ip);
 
 static int cmd_softnet(int argc, char **argv)
 {
@@ -248,12 +320,27 @@ static int cmd_softnet(int argc, char **argv)
 	kprintf("  0  %12llu %12llu %12llu %12llu\n", (unsigned long long)s.processed,
 		(unsigned long long)s.rx_action_runs, (unsigned long long)s.rx_time_squeeze,
 		(unsigned long long)s.rx_budget_exhausted);
-	kprintf("rx dropped: runt %llu no_dev %llu; napi poll bugs %llu\n",
+	kprintf("rx dropped: runt %llu no_dev %llu vlan %llu otherhost %llu nohandler %llu; "
+		"napi poll bugs %llu\n",
 		(unsigned long long)s.rx_dropped_runt, (unsigned long long)s.rx_dropped_nodev,
-		(unsigned long long)s.poll_bugs);
-	kprintf("tx dropped: queue_stopped %llu driver_busy %llu dev_down %llu; bad queue picks %llu\n",
+		(unsigned long long)s.rx_dropped_vlan, (unsigned long long)s.rx_dropped_otherhost,
+		(unsigned long long)s.rx_nohandler, (unsigned long long)s.poll_bugs);
+	kprintf("tx dropped: queue_stopped %llu driver_busy %llu dev_down %llu csum %llu gso %llu "
+		"qdisc_limit %llu flushed %llu; bad queue picks %llu\n",
 		(unsigned long long)s.tx_dropped_stopped, (unsigned long long)s.tx_dropped_busy,
-		(unsigned long long)s.tx_dropped_down, (unsigned long long)s.tx_bad_queue);
+		(unsigned long long)s.tx_dropped_down, (unsigned long long)s.tx_dropped_csum,
+		(unsigned long long)s.tx_dropped_gso, (unsigned long long)s.tx_dropped_qdisc,
+		(unsigned long long)s.tx_dropped_flush, (unsigned long long)s.tx_bad_queue);
+	/* Sent from the caller's context (bypass, qdisc run) against NET_TX. */
+	kprintf("tx sent: bypass %llu qdisc_caller %llu qdisc_net_tx %llu noqueue %llu\n",
+		(unsigned long long)s.tx_bypass, (unsigned long long)s.tx_qdisc_caller,
+		(unsigned long long)s.tx_qdisc_net_tx, (unsigned long long)s.tx_noqueue);
+	kprintf("net_tx: runs %llu raised by quota %llu requeue %llu queue_wake %llu qdisc_busy %llu; "
+		"link events deferred %llu\n",
+		(unsigned long long)s.tx_action_runs, (unsigned long long)s.tx_sched[SCHED_QUOTA],
+		(unsigned long long)s.tx_sched[SCHED_REQUEUE],
+		(unsigned long long)s.tx_sched[SCHED_WAKE], (unsigned long long)s.tx_sched[SCHED_BUSY],
+		(unsigned long long)s.link_events_deferred);
 	kprintf("skb: allocated %llu freed %llu in_use %llu clones %llu alloc_failures %llu\n",
 		(unsigned long long)k.allocated, (unsigned long long)k.freed,
 		(unsigned long long)(k.allocated - k.freed), (unsigned long long)k.clones,

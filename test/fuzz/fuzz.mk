@@ -6,6 +6,7 @@ FUZZ_CC      := clang
 FUZZ_PKGS    := clang libclang-rt-14-dev
 FUZZ_DIR     := $(BUILD)/fuzz
 FUZZ_SRCS := test/fuzz/fuzz_rx_frame.c drivers/igb/igb_rx.c drivers/igb/igb_tx.c drivers/igb/igb_ring.c net/core/dev.c \
+	net/core/link_watch.c net/sched/sch_generic.c net/core/skb_checksum.c net/core/checksum.c \
 	net/core/skbuff.c apps/l2reflect.c kernel/slab.c kernel/page_alloc.c kernel/dma.c \
 	test/unit/host_support.c test/unit/igb_fake.c test/unit/skb_arena.c test/unit/arena.c
 # The shared unit-test fixtures check through cmocka.

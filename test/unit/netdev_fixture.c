@@ -62,6 +62,31 @@ bool net_rx_pending(void)
 	return pending & (1u << NET_RX_SOFTIRQ);
 }
 
+void run_net_tx(void)
+{
+	assert_non_null(softirq_handler[NET_TX_SOFTIRQ]);
+	pending &= ~(1u << NET_TX_SOFTIRQ);
+	bh_depth++;
+	softirq_handler[NET_TX_SOFTIRQ]();
+	bh_depth--;
+}
+
+bool net_tx_pending(void)
+{
+	return pending & (1u << NET_TX_SOFTIRQ);
+}
+
+int drain_net_tx(int max)
+{
+	int runs = 0;
+
+	while (net_tx_pending() && runs < max) {
+		run_net_tx();
+		runs++;
+	}
+	return runs;
+}
+
 /* ---- fake driver ------------------------------------------------------------- */
 
 static struct fake_dev *to_fake(struct net_device *dev)
@@ -91,10 +116,21 @@ static netdev_tx_t fake_xmit(struct sk_buff *skb, struct net_device *dev)
 	/* The driver's ring is shared with its NAPI poll: no softirq may run here. */
 	assert_true(bh_depth > 0);
 	assert_ptr_equal(skb->dev, dev);
+	/* A stopped queue is not the driver's to be called on. */
+	assert_false(netif_tx_queue_stopped(netdev_get_tx_queue(dev, skb->queue_mapping)));
 	f->last_queue = skb->queue_mapping;
-	if (f->verdict == NETDEV_TX_BUSY)
+	if (f->verdict == NETDEV_TX_BUSY || f->busy) {
+		if (f->busy)
+			f->busy--;
+		f->refused++;
 		return NETDEV_TX_BUSY;
+	}
+	if (f->xmits < FAKE_LOG)
+		f->log[f->xmits] = (struct xmit_rec){ skb->len, skb->queue_mapping, skb->xmit_more,
+						      skb->hash };
 	f->xmits++;
+	if (f->room >= 0 && --f->room == 0)
+		netif_tx_stop_queue(netdev_get_tx_queue(dev, skb->queue_mapping));
 	kfree_skb(skb);
 	return NETDEV_TX_OK;
 }
@@ -141,6 +177,7 @@ void fake_dev_init(struct fake_dev *f, const struct net_device_ops *ops,
 	static const uint8_t mac[ETH_ALEN] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x00 };
 
 	memset(f, 0, sizeof(*f));
+	f->room = -1;
 	f->dev.netdev_ops = ops;
 	f->dev.num_tx_queues = txq;
 	f->dev.real_num_tx_queues = real_txq;
@@ -157,7 +194,17 @@ struct fake_dev *closable(void)
 	}
 	fc.opens = fc.stops = 0;
 	fc.open_rc = fc.stop_rc = 0;
+	fake_reset(&fc);
 	return &fc;
+}
+
+void fake_reset(struct fake_dev *f)
+{
+	f->verdict = NETDEV_TX_OK;
+	f->busy = 0;
+	f->room = -1;
+	f->xmits = f->refused = 0;
+	memset(f->log, 0, sizeof(f->log));
 }
 
 /* ---- setup ------------------------------------------------------------------- */
@@ -169,8 +216,7 @@ int netdev_group_setup(void **state)
 	(void)state;
 	test_skb_arena_setup();
 	net_dev_init();
-	/* NET_TX stays unclaimed until a qdisc has work for it. */
-	assert_null(softirq_handler[NET_TX_SOFTIRQ]);
+	assert_non_null(softirq_handler[NET_TX_SOFTIRQ]);
 
 	fake_dev_init(&fa, &hash_ops, 4, 4, 0x56);
 	fake_dev_init(&fb, &select_ops, 4, 2, 0x57);
@@ -186,9 +232,8 @@ int netdev_setup(void **state)
 	(void)state;
 	pending = 0;
 	memset(raised, 0, sizeof(raised));
-	fa.verdict = NETDEV_TX_OK;
-	fb.verdict = NETDEV_TX_OK;
-	fa.xmits = fb.xmits = 0;
+	fake_reset(&fa);
+	fake_reset(&fb);
 	test_skb_mark();
 	softnet_get_stats(&sn0);
 	printk_capture_reset();
@@ -202,25 +247,30 @@ int netdev_teardown(void **state)
 	assert_int_equal(bh_depth, 0);
 	assert_int_equal(host_irq_disabled, 0);
 	assert_false(net_rx_pending());
+	assert_false(net_tx_pending());
+	for (unsigned int q = 0; q < MAX_TX_QUEUES; q++) {
+		const struct Qdisc *qd = fa.dev.tx_queue[q].qdisc;
+
+		assert_false(netif_tx_queue_stopped(&fa.dev.tx_queue[q]));
+		if (qd) {
+			assert_int_equal(qdisc_qlen(qd), 0);
+			assert_false(qd->running);
+			assert_false(qd->state & (1UL << __QDISC_STATE_SCHED));
+		}
+	}
 	return 0;
 }
 
+/* Every field is a uint64_t counter, so the change is taken word by word. */
 struct softnet_stats delta(void)
 {
 	struct softnet_stats s;
+	uint64_t *now = (uint64_t *)&s;
+	const uint64_t *then = (const uint64_t *)&sn0;
 
+	_Static_assert(sizeof(s) % sizeof(uint64_t) == 0, "softnet_stats is all uint64_t");
 	softnet_get_stats(&s);
-	s.processed -= sn0.processed;
-	s.rx_action_runs -= sn0.rx_action_runs;
-	s.rx_budget_exhausted -= sn0.rx_budget_exhausted;
-	s.rx_time_squeeze -= sn0.rx_time_squeeze;
-	s.rx_dropped_runt -= sn0.rx_dropped_runt;
-	s.rx_dropped_nodev -= sn0.rx_dropped_nodev;
-	s.poll_bugs -= sn0.poll_bugs;
-	s.tx_dropped_stopped -= sn0.tx_dropped_stopped;
-	s.tx_dropped_busy -= sn0.tx_dropped_busy;
-	s.tx_dropped_down -= sn0.tx_dropped_down;
-	s.tx_bad_queue -= sn0.tx_bad_queue;
+	for (size_t i = 0; i < sizeof(s) / sizeof(uint64_t); i++)
+		now[i] -= then[i];
 	return s;
 }
-

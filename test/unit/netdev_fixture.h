@@ -1,11 +1,14 @@
-/* What the device-layer tests share: net/dev.c against a fake softirq core,
- * a fake clock and fake drivers.
+/* What the device-layer tests share: net/dev.c and the qdiscs against a fake
+ * softirq core, a fake clock and fake drivers whose ndo_start_xmit a test
+ * scripts (BUSY answers, a ring that stops the queue when full) and which log
+ * what they were given.
  *
  * The device list and the skb caches live as long as the process: eth0 (fa:
- * four queues picked by hash, up, carrier) and eth1 (fb: a select op, two of
- * four queues real, never opened) are registered once by
- * netdev_group_setup, and netdev_teardown checks that each test gave back
- * every skb it took and left no napi scheduled. */
+ * four queues picked by hash, up, carrier, so an mq of four pfifos) and eth1
+ * (fb: a select op, two of four queues real, never opened, so no qdisc) are
+ * registered once by netdev_group_setup, and netdev_teardown checks that each
+ * test gave back every skb it took, emptied the qdiscs of eth0 and left no
+ * softirq pending. */
 #ifndef RINGOS_TEST_NETDEV_FIXTURE_H
 #define RINGOS_TEST_NETDEV_FIXTURE_H
 
@@ -14,15 +17,30 @@
 #include "net/netdevice.h"
 #include "skb_arena.h"
 
+#define FAKE_LOG 256
+
+/* One packet as the fake driver took it. */
+struct xmit_rec {
+	uint32_t len;			/* tests tell their packets apart by length */
+	uint16_t queue;
+	bool xmit_more;
+	uint32_t hash;
+};
+
 struct fake_dev {
 	struct net_device dev;
 	int opens, open_rc;
 	int stops, stop_rc;
 	bool up_in_stop;		/* dev->up as ndo_stop saw it */
-	netdev_tx_t verdict;
+	netdev_tx_t verdict;		/* BUSY: every call refused */
+	unsigned int busy;		/* this many calls refused, then taken again */
+	/* >= 0: the "ring" takes this many more, and the driver stops the queue
+	 * when it takes the last one (as igb does); < 0: no limit. */
+	int room;
 	int select;			/* what ndo_select_queue answers */
-	unsigned int xmits;
+	unsigned int xmits, refused;
 	uint16_t last_queue;
+	struct xmit_rec log[FAKE_LOG];	/* the first FAKE_LOG taken */
 	struct rtnl_link_stats64 stats;
 };
 
@@ -45,11 +63,19 @@ void fake_dev_init(struct fake_dev *f, const struct net_device_ops *ops,
  * then handed out with its counters and return codes reset. */
 struct fake_dev *closable(void);
 
-/* One NET_RX run, as the softirq core would do it. */
+/* One NET_RX / NET_TX run, as the softirq core would do it (in softirq
+ * context: the fake counts it as bottom halves off). */
 void run_net_rx(void);
 bool net_rx_pending(void);
+void run_net_tx(void);
+bool net_tx_pending(void);
+/* Runs NET_TX while it is pending, at most max times; returns the runs. */
+int drain_net_tx(int max);
 /* The counters' change since the test began. */
 struct softnet_stats delta(void);
+
+/* Resets fa's script and log. */
+void fake_reset(struct fake_dev *f);
 
 int netdev_group_setup(void **state);
 int netdev_setup(void **state);

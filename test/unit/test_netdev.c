@@ -1,7 +1,9 @@
 /* The device layer against fake softirqs and fake drivers
- * (netdev_fixture.h): registration and names, open and close, receive
- * dispatch and its drop counters, transmit queue selection and drops. NAPI
- * is in test_netdev_napi.c, the shell commands in test_netdev_shell.c. */
+ * (netdev_fixture.h): registration and names, open and close, the raw
+ * receive hook and its drop counters, transmit queue selection and drops.
+ * NAPI is in test_netdev_napi.c, protocol dispatch and notifiers in
+ * test_netdev_rx.c, the qdisc path in test_qdisc.c, the shell commands in
+ * test_netdev_shell.c. */
 #include <string.h>
 #include "netdev_fixture.h"
 
@@ -230,6 +232,8 @@ static void test_xmit_select_queue(void **state)
 	fb.dev.up = false;
 }
 
+/* With a qdisc (eth0 was opened), a stopped queue holds the packet: it waits
+ * in the qdisc and leaves from NET_TX when the driver wakes the queue. */
 static void test_xmit_stopped_queue(void **state)
 {
 	struct netdev_queue *q = netdev_get_tx_queue(&fa.dev, 2);
@@ -241,36 +245,76 @@ static void test_xmit_stopped_queue(void **state)
 	assert_true(netif_tx_queue_stopped(q));
 	assert_int_equal(q->stops, stops + 1);
 
-	assert_int_equal(xmit_hash(&fa, 2), NET_XMIT_DROP);
+	assert_int_equal(xmit_hash(&fa, 2), NET_XMIT_SUCCESS);
 	assert_int_equal(fa.xmits, 0);
-	assert_int_equal(delta().tx_dropped_stopped, 1);
+	assert_int_equal(qdisc_qlen(q->qdisc), 1);
+	/* The run NET_TX makes finds the queue still stopped and leaves it. */
+	assert_int_equal(drain_net_tx(4), 1);
+	assert_int_equal(fa.xmits, 0);
 	/* The other queues still send. */
 	assert_int_equal(xmit_hash(&fa, 1), NET_XMIT_SUCCESS);
+	assert_int_equal(fa.xmits, 1);
 
 	netif_tx_wake_queue(q);
 	assert_false(netif_tx_queue_stopped(q));
 	assert_int_equal(q->wakes, wakes + 1);
-	assert_int_equal(raised[NET_TX_SOFTIRQ], 1);
+	assert_true(net_tx_pending());
 	/* Waking a running queue is no event. */
 	netif_tx_wake_queue(q);
 	assert_int_equal(q->wakes, wakes + 1);
-	assert_int_equal(raised[NET_TX_SOFTIRQ], 1);
-
-	assert_int_equal(xmit_hash(&fa, 2), NET_XMIT_SUCCESS);
+	assert_int_equal(drain_net_tx(4), 1);
+	assert_int_equal(fa.xmits, 2);
 	assert_int_equal(fa.last_queue, 2);
+	assert_int_equal(qdisc_qlen(q->qdisc), 0);
+	assert_int_equal(delta().tx_dropped_stopped, 0);
+	assert_int_equal(delta().tx_sched[SCHED_REQUEUE], 1);
+	assert_int_equal(delta().tx_sched[SCHED_WAKE], 1);
+	assert_int_equal(delta().tx_qdisc_net_tx, 1);
+}
+
+/* Without a qdisc (eth1 was never opened) the old rule holds: dropped. */
+static void test_xmit_noqueue_stopped_and_busy(void **state)
+{
+	struct netdev_queue *q = netdev_get_tx_queue(&fb.dev, 1);
+
+	(void)state;
+	assert_null(q->qdisc);
+	fb.dev.up = true;
+	fb.select = 1;
+	netif_tx_stop_queue(q);
+	assert_int_equal(xmit_hash(&fb, 0), NET_XMIT_DROP);
+	assert_int_equal(delta().tx_dropped_stopped, 1);
+	netif_tx_wake_queue(q);
+	/* No qdisc to run: waking raises nothing. */
+	assert_false(net_tx_pending());
+	fb.verdict = NETDEV_TX_BUSY;
+	assert_int_equal(xmit_hash(&fb, 0), NET_XMIT_DROP);
+	assert_int_equal(delta().tx_dropped_busy, 1);
+	fb.verdict = NETDEV_TX_OK;
+	assert_int_equal(xmit_hash(&fb, 0), NET_XMIT_SUCCESS);
+	assert_int_equal(delta().tx_noqueue, 1);
 
 	struct net_core_stats cs;
 	net_core_get_stats(&cs);
 	assert_int_equal(cs.tx_dropped_stopped, sn0.tx_dropped_stopped + 1);
+	fb.dev.up = false;
 }
 
-static void test_xmit_busy_dropped(void **state)
+/* BUSY is never a drop once there is a qdisc: requeued, sent from NET_TX. */
+static void test_xmit_busy_requeued(void **state)
 {
+	struct Qdisc *qd = netdev_get_tx_queue(&fa.dev, 0)->qdisc;
+	uint64_t requeues = qd->qstats.requeues;
+
 	(void)state;
-	fa.verdict = NETDEV_TX_BUSY;
-	assert_int_equal(xmit_hash(&fa, 0), NET_XMIT_DROP);
-	assert_int_equal(delta().tx_dropped_busy, 1);
-	fa.verdict = NETDEV_TX_OK;
+	fa.busy = 1;
+	assert_int_equal(xmit_hash(&fa, 0), NET_XMIT_SUCCESS);
+	assert_int_equal(fa.refused, 1);
+	assert_int_equal(fa.xmits, 0);
+	assert_int_equal(qd->qstats.requeues, requeues + 1);
+	assert_int_equal(drain_net_tx(4), 1);
+	assert_int_equal(fa.xmits, 1);
+	assert_int_equal(delta().tx_dropped_busy, 0);
 }
 
 static void test_xmit_device_down(void **state)
@@ -361,7 +405,8 @@ int main(void)
 		T(test_xmit_queue_by_hash),
 		T(test_xmit_select_queue),
 		T(test_xmit_stopped_queue),
-		T(test_xmit_busy_dropped),
+		T(test_xmit_noqueue_stopped_and_busy),
+		T(test_xmit_busy_requeued),
 		T(test_xmit_device_down),
 		T(test_hard_start_xmit_without_method),
 		T(test_dev_close),
