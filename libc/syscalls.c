@@ -1,6 +1,11 @@
 /* The newlib port: the "system calls" newlib's reentrant wrappers (_write_r, _sbrk_r,
  * ...) end in. One address space and no file system or processes: fds 0-2 are the
- * console, the heap is one bounded region, and the rest fails with ENOSYS.
+ * console, fds from SOCK_FD_BASE up are sockets (net/socket.c), the heap is one
+ * bounded region, and the rest fails with ENOSYS.
+ *
+ * newlib is built with MISSING_SYSCALL_NAMES undone, so libc.a defines none of
+ * the POSIX names (close, read, write, fcntl): they are defined here, over the
+ * same descriptor switch as the underscore names newlib's stdio calls.
  *
  * errno is newlib's: <errno.h> resolves it through the reent pointer, so a value set
  * here is what the caller of write(), malloc(), ... reads back. */
@@ -10,6 +15,7 @@
 #define _COMPILING_NEWLIB
 
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <malloc.h>
@@ -26,6 +32,7 @@
 #include "kernel/power.h"
 #include "kernel/time.h"
 #include "libc/libc.h"
+#include "net/socket.h"
 
 #define CONSOLE_FDS 3
 
@@ -36,6 +43,8 @@ static bool is_console(int fd)
 
 _READ_WRITE_RETURN_TYPE _write(int fd, const void *buf, size_t len)
 {
+	if (sock_fd_is_socket(fd))
+		return (_READ_WRITE_RETURN_TYPE)sock_fd_write(fd, buf, MIN(len, (size_t)INT_MAX));
 	if (!is_console(fd)) {
 		errno = EBADF;
 		return -1;
@@ -48,12 +57,66 @@ _READ_WRITE_RETURN_TYPE _write(int fd, const void *buf, size_t len)
 
 _READ_WRITE_RETURN_TYPE _read(int fd, void *buf, size_t len)
 {
+	if (sock_fd_is_socket(fd))
+		return (_READ_WRITE_RETURN_TYPE)sock_fd_read(fd, buf, MIN(len, (size_t)INT_MAX));
 	if (!is_console(fd)) {
 		errno = EBADF;
 		return -1;
 	}
 	len = MIN(len, (size_t)INT_MAX);
 	return (_READ_WRITE_RETURN_TYPE)console_read(buf, len);
+}
+
+_READ_WRITE_RETURN_TYPE write(int fd, const void *buf, size_t len)
+{
+	return _write(fd, buf, len);
+}
+
+_READ_WRITE_RETURN_TYPE read(int fd, void *buf, size_t len)
+{
+	return _read(fd, buf, len);
+}
+
+/* The console takes no flags; a socket takes O_NONBLOCK. */
+static int fd_fcntl(int fd, int cmd, long arg)
+{
+	if (sock_fd_is_socket(fd))
+		return sock_fd_fcntl(fd, cmd, arg);
+	if (!is_console(fd)) {
+		errno = EBADF;
+		return -1;
+	}
+	if (cmd == F_GETFL)
+		return O_RDWR;
+	errno = EINVAL;
+	return -1;
+}
+
+/* Only F_SETFL reads its third argument (an int, as the caller passed it). */
+int _fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+	long arg = 0;
+
+	if (cmd == F_SETFL) {
+		va_start(ap, cmd);
+		arg = va_arg(ap, int);
+		va_end(ap);
+	}
+	return fd_fcntl(fd, cmd, arg);
+}
+
+int fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+	long arg = 0;
+
+	if (cmd == F_SETFL) {
+		va_start(ap, cmd);
+		arg = va_arg(ap, int);
+		va_end(ap);
+	}
+	return fd_fcntl(fd, cmd, arg);
 }
 
 int _isatty(int fd)
@@ -217,9 +280,16 @@ int _open(const char *path, int flags, ...)
 
 int _close(int fd)
 {
-	(void)fd;
-	errno = ENOSYS;
+	if (sock_fd_is_socket(fd))
+		return sock_fd_close(fd);
+	/* The console stays open: closing it is refused, as for any fd not open. */
+	errno = EBADF;
 	return -1;
+}
+
+int close(int fd)
+{
+	return _close(fd);
 }
 
 _off_t _lseek(int fd, _off_t offset, int whence)

@@ -1,0 +1,149 @@
+/* The BSD socket API for the applications, services and the shell (net/socket.c):
+ * socket, bind, connect, sendto, recvfrom, send, recv, poll, setsockopt,
+ * getsockopt, getsockname, getpeername, and close/read/write/fcntl on a socket
+ * descriptor through libc/syscalls.c. Semantics and errno values are Linux's;
+ * errno itself is newlib's (<errno.h>). Constants carry Linux's numbers, so a
+ * reader can compare them with strace output.
+ *
+ * Descriptors: 0-2 are the console; sockets take SOCK_FD_BASE and up.
+ *
+ * Blocking calls sleep on the socket's wait queue (sk_wq) until the softirq
+ * that changes its state wakes it, a deadline passes (poll) or Ctrl-C reaches
+ * the calling thread (-1 with errno EINTR). */
+#ifndef RINGOS_NET_SOCKET_H
+#define RINGOS_NET_SOCKET_H
+
+#include <sys/types.h>
+#include "kernel/compiler.h"
+#include "net/byteorder.h"
+
+struct sock;
+struct sk_buff;
+
+typedef uint16_t sa_family_t;
+typedef uint32_t socklen_t;
+typedef unsigned long nfds_t;
+
+#define AF_UNSPEC 0
+#define AF_INET   2
+#define PF_INET   AF_INET
+
+#define SOCK_STREAM   1
+#define SOCK_DGRAM    2
+#define SOCK_TYPE_MASK 0xF
+#define SOCK_NONBLOCK 04000	/* or'ed into socket()'s type, as Linux */
+
+/* Levels and options (asm-generic/socket.h numbering). */
+#define SOL_SOCKET   1
+#define SO_REUSEADDR 2
+#define SO_TYPE      3
+#define SO_ERROR     4
+#define SO_BROADCAST 6
+#define SO_SNDBUF    7
+#define SO_RCVBUF    8
+
+#define IPPROTO_IP 0
+#define IP_TOS     1
+#define IP_TTL     2
+
+/* send/recv flags */
+#define MSG_PEEK     0x02
+#define MSG_TRUNC    0x20	/* recv: return the datagram's real length */
+#define MSG_DONTWAIT 0x40
+
+/* poll */
+#define POLLIN   0x001
+#define POLLPRI  0x002
+#define POLLOUT  0x004
+#define POLLERR  0x008
+#define POLLHUP  0x010
+#define POLLNVAL 0x020
+
+struct pollfd {
+	int fd;
+	short events;
+	short revents;
+};
+
+#define INADDR_ANY       ((be32)0x00000000u)
+#define INADDR_BROADCAST ((be32)0xFFFFFFFFu)
+#define INADDR_LOOPBACK  HTONL_C(0x7F000001u)
+#define INET_ADDRSTRLEN  16
+
+struct in_addr {
+	be32 s_addr;
+};
+
+struct sockaddr {
+	sa_family_t sa_family;
+	char sa_data[14];
+};
+
+struct sockaddr_in {
+	sa_family_t sin_family;
+	be16 sin_port;
+	struct in_addr sin_addr;
+	uint8_t sin_zero[8];
+};
+_Static_assert(sizeof(struct sockaddr_in) == sizeof(struct sockaddr), "sockaddr_in is 16 bytes");
+
+#define SOCK_FD_BASE 3
+#define SOCK_MAX     64	/* open sockets at once */
+
+int socket(int domain, int type, int protocol);
+int bind(int fd, const struct sockaddr *addr, socklen_t len);
+int connect(int fd, const struct sockaddr *addr, socklen_t len);
+ssize_t sendto(int fd, const void *buf, size_t len, int flags,
+	       const struct sockaddr *dest, socklen_t dlen);
+ssize_t send(int fd, const void *buf, size_t len, int flags);
+ssize_t recvfrom(int fd, void *buf, size_t len, int flags,
+		 struct sockaddr *src, socklen_t *slen);
+ssize_t recv(int fd, void *buf, size_t len, int flags);
+/* timeout_ms: -1 waits forever, 0 only looks. Returns how many entries have
+ * revents set, 0 on timeout, -1 with errno (EINTR, EINVAL). */
+int poll(struct pollfd *fds, nfds_t nfds, int timeout_ms);
+int setsockopt(int fd, int level, int name, const void *val, socklen_t len);
+int getsockopt(int fd, int level, int name, void *val, socklen_t *len);
+int getsockname(int fd, struct sockaddr *addr, socklen_t *len);
+int getpeername(int fd, struct sockaddr *addr, socklen_t *len);
+
+/* Text forms of IPv4 addresses (AF_INET only). inet_pton: 1, 0 for a
+ * malformed string, -1 (EAFNOSUPPORT). inet_ntop: dst, or NULL (ENOSPC). */
+int inet_pton(int af, const char *src, void *dst);
+const char *inet_ntop(int af, const void *src, char *dst, socklen_t size);
+
+/* What libc/syscalls.c calls for a descriptor at SOCK_FD_BASE or above:
+ * close, read (recv without flags), write (send), fcntl F_GETFL / F_SETFL
+ * with O_NONBLOCK. -1 and errno as the POSIX call; EBADF for no socket. */
+bool sock_fd_is_socket(int fd);
+int sock_fd_close(int fd);
+ssize_t sock_fd_read(int fd, void *buf, size_t len);
+ssize_t sock_fd_write(int fd, const void *buf, size_t len);
+int sock_fd_fcntl(int fd, int cmd, long arg);
+
+/* Receive- and send-side memory accounting (Linux's skb_set_owner_r/w): the
+ * skb's truesize is charged to sk until the skb is freed. A socket closed
+ * while its sent skbs are still in a queue or a TX ring is freed by the last
+ * of their destructors. */
+void skb_set_owner_r(struct sk_buff *skb, struct sock *sk);
+void skb_set_owner_w(struct sk_buff *skb, struct sock *sk);
+/* May a datagram of truesize bytes more be queued for sk? Within sk_rcvbuf,
+ * or the queue is empty (one datagram always fits, as on Linux). */
+bool sock_rmem_room(const struct sock *sk, uint32_t truesize);
+/* The pending error as a negative errno, cleared (Linux's sock_error); 0 if none. */
+int sock_error(struct sock *sk);
+/* For the protocols' blocking calls, in process context with bottom halves
+ * enabled. sk_wait_data: until the receive queue holds something, an error
+ * is pending or reading was shut down. sk_wait_wmem: until truesize more
+ * bytes fit in sk_sndbuf (or nothing is in flight). 0, or -EAGAIN when
+ * nonblock, -EINTR on Ctrl-C. */
+int sk_wait_data(struct sock *sk, bool nonblock);
+int sk_wait_wmem(struct sock *sk, uint32_t truesize, bool nonblock);
+/* The truesize an skb is charged at (struct + buffer). */
+uint32_t skb_charge(const struct sk_buff *skb);
+
+/* Socket buffer limits (net.core.rmem_default / wmem_default / rmem_max /
+ * wmem_max; Linux's 212992 each). */
+extern int sysctl_rmem_default, sysctl_wmem_default, sysctl_rmem_max, sysctl_wmem_max;
+
+#endif
