@@ -139,8 +139,10 @@ void icmp_send(struct sk_buff *skb_in, uint8_t type, uint8_t code, be32 info)
 	const uint8_t *nh = skb_network_header(skb_in);
 	uint32_t have = (uint32_t)(skb_tail_pointer(skb_in) - nh);
 
-	assert_true(fake_icmp_count < FAKE_ICMP_MAX);
-	e = &fake_icmp[fake_icmp_count++];
+	/* Counted always, recorded while there is room (floods in tests). */
+	if (fake_icmp_count++ >= FAKE_ICMP_MAX)
+		return;
+	e = &fake_icmp[fake_icmp_count - 1];
 	e->type = type;
 	e->code = code;
 	e->info = info;
