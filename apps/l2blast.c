@@ -1,6 +1,8 @@
 /* app=l2blast count=N size=S: sends N frames of S bytes as fast as the TX
- * ring takes them and reports the rate: the ceiling the stack is measured
- * against. Every frame is a clone of one template (a new skb struct sharing
+ * ring takes them and reports the rate it handed them to the driver at: the
+ * ceiling the stack is measured against. That is the sender's view only (QEMU
+ * drops silently when its backend is full), so test/bench/l2blast.py counts
+ * the frames (ethertype L2BLAST_ETHERTYPE) at the receiving peer as well. Every frame is a clone of one template (a new skb struct sharing
  * the data, no byte copy), handed down in batches with xmit_more so the driver
  * writes its tail register once per batch, as pktgen does. */
 #include <string.h>
