@@ -31,10 +31,14 @@ static uint32_t ip_idents_secret = 0x9e3779b9u;
 
 static uint32_t ip_ident_hash(be32 daddr, uint8_t proto)
 {
-	uint32_t h = (daddr ^ ip_idents_secret) * 0x9e3779b1u;
+	/* murmur3's finaliser: every input bit reaches the bucket bits. */
+	uint32_t h = daddr ^ ip_idents_secret ^ ((uint32_t)proto << 24);
 
-	h ^= (uint32_t)proto << 16 | h >> 15;
-	return h * 0x85ebca6bu;
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	return h ^ (h >> 16);
 }
 
 /* segs IDs at once: a TSO packet's segments each take the next one (the NIC
