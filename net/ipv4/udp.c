@@ -253,23 +253,15 @@ static int udp_connect(struct sock *sk, be32 addr, be16 port)
 	return 0;
 }
 
-/* The route for this datagram: the socket's cached one while it is valid and
- * for the same destination, else a fresh lookup into *tmp (cached again for a
- * connected socket). */
+/* The route for this datagram: the socket's cached one when it is for the
+ * same destination and still valid (ip_queue_xmit keeps it the same way),
+ * else a fresh lookup into *tmp, which ip_queue_xmit caches in turn. */
 static const struct rtable *udp_route(struct sock *sk, be32 daddr, struct rtable *tmp, int *err)
 {
-	bool own = sk->connected && daddr == sk->inet_daddr;
-
-	if (own && sk->dst_valid && rt_valid(&sk->sk_dst))
+	if (sk->dst_valid && sk->sk_dst.rt_dst == daddr && rt_valid(&sk->sk_dst))
 		return &sk->sk_dst;
 	*err = ip_route_output(daddr, sk->inet_rcv_saddr, tmp);
-	if (*err)
-		return NULL;
-	if (own) {
-		sk->sk_dst = *tmp;
-		sk->dst_valid = true;
-	}
-	return tmp;
+	return *err ? NULL : tmp;
 }
 
 static int udp_sendmsg(struct sock *sk, const void *buf, size_t len, int flags,

@@ -1,5 +1,6 @@
 /* See fake_inet.h. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include "host_support.h"
 #include "fake_inet.h"
@@ -13,6 +14,7 @@
 #include "net/inetdevice.h"
 #include "net/protocol.h"
 #include "net/route.h"
+#include "net/udp_hdr.h"
 
 struct net_device fake_dev = { .name = "eth0", .mtu = 1500, .up = true };
 struct fake_xmit fake_xmits[FAKE_XMIT_MAX];
@@ -109,6 +111,11 @@ int ip_route_output(be32 daddr, be32 saddr, struct rtable *rt)
 	if (daddr == 0xFFFFFFFFu || daddr == FAKE_BCAST)
 		rt->rt_flags |= RTCF_BROADCAST;
 	return 0;
+}
+
+bool rt_expired(const struct rtable *rt)
+{
+	return rt->rt_expires && fake_jiffies >= rt->rt_expires;
 }
 
 void ip_rt_update_pmtu(be32 daddr, uint32_t mtu)
@@ -215,4 +222,28 @@ struct sk_buff *fake_rx_packet(be32 saddr, be32 daddr, uint8_t proto,
 struct iphdr *fake_iph(struct sk_buff *skb)
 {
 	return (struct iphdr *)skb_network_header(skb);
+}
+
+struct sk_buff *fake_udp_packet(be32 saddr, uint16_t sport, be32 daddr, uint16_t dport,
+				const void *payload, uint32_t len, bool csum)
+{
+	uint8_t *d = malloc(8 + len);
+	struct udphdr *uh = (struct udphdr *)d;
+	struct sk_buff *skb;
+
+	assert_non_null(d);
+	uh->source = htons(sport);
+	uh->dest = htons(dport);
+	uh->len = htons((uint16_t)(8 + len));
+	uh->check = 0;
+	memcpy(d + 8, payload, len);
+	if (csum) {
+		uint16_t c = csum_tcpudp_magic(saddr, daddr, 8 + len, IPPROTO_UDP,
+					       csum_partial(d, 8 + len, 0));
+
+		uh->check = c ? c : 0xFFFF;
+	}
+	skb = fake_rx_packet(saddr, daddr, IPPROTO_UDP, d, 8 + len);
+	free(d);
+	return skb;
 }

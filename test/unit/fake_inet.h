@@ -54,4 +54,11 @@ struct sk_buff *fake_rx_packet(be32 saddr, be32 daddr, uint8_t proto,
 /* The IP header of a captured or received skb. */
 struct iphdr *fake_iph(struct sk_buff *skb);
 
+
+
+/* A received UDP datagram saddr:sport -> daddr:dport with a correct
+ * checksum (or none when csum is false). */
+struct sk_buff *fake_udp_packet(be32 saddr, uint16_t sport, be32 daddr, uint16_t dport,
+				const void *payload, uint32_t len, bool csum);
+
 #endif
