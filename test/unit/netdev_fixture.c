@@ -119,6 +119,8 @@ static netdev_tx_t fake_xmit(struct sk_buff *skb, struct net_device *dev)
 	/* A stopped queue is not the driver's to be called on. */
 	assert_false(netif_tx_queue_stopped(netdev_get_tx_queue(dev, skb->queue_mapping)));
 	f->last_queue = skb->queue_mapping;
+	if (f->hook)
+		f->hook(f, skb);
 	if (f->verdict == NETDEV_TX_BUSY || f->busy) {
 		if (f->busy)
 			f->busy--;
@@ -203,6 +205,7 @@ void fake_reset(struct fake_dev *f)
 	f->verdict = NETDEV_TX_OK;
 	f->busy = 0;
 	f->room = -1;
+	f->hook = NULL;
 	f->xmits = f->refused = 0;
 	memset(f->log, 0, sizeof(f->log));
 }

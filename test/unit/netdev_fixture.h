@@ -38,6 +38,9 @@ struct fake_dev {
 	 * when it takes the last one (as igb does); < 0: no limit. */
 	int room;
 	int select;			/* what ndo_select_queue answers */
+	/* Called on every ndo_start_xmit before the verdict (a driver that
+	 * sends from inside its own transmit, as a destructor could). */
+	void (*hook)(struct fake_dev *f, struct sk_buff *skb);
 	unsigned int xmits, refused;
 	uint16_t last_queue;
 	struct xmit_rec log[FAKE_LOG];	/* the first FAKE_LOG taken */
