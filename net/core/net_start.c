@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include "apps/app.h"
 #include "drivers/igb/igb.h"
-#include "kernel/cpu.h"
 #include "kernel/initcall.h"
 #include "kernel/printk.h"
 #include "kernel/time.h"
+#include "apps/services.h"
 #include "net/net_start.h"
 #include "net/netdevice.h"
 #include "net/skbuff.h"
@@ -49,4 +49,6 @@ void net_start(void)
 	kprintf("READY%s boot_us=%llu\n", mac, (unsigned long long)(ktime_get_ns() / 1000));
 	if (app)
 		app_start(app, dev);
+	else if (dev)
+		services_start();
 }
