@@ -1,0 +1,383 @@
+/* The BSD calls over UDP: creation errors, blocking and non-blocking receive
+ * (EAGAIN, EINTR, a wake-up by an arriving datagram), MSG_PEEK and
+ * MSG_TRUNC, poll readiness and timeouts, options, send-buffer accounting,
+ * close with datagrams still in flight, address text forms and `ss`. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include "host_support.h"
+#include "fake_inet.h"
+#include "skb_arena.h"
+#include "kernel/sched.h"
+#include "kernel/shell.h"
+#include "kernel/time.h"
+#include "net/icmp.h"
+#include "net/sock.h"
+#include "net/socket.h"
+#include "net/udp.h"
+
+static int setup(void **state)
+{
+	(void)state;
+	fake_inet_reset();
+	memset(&udp_mib, 0, sizeof(udp_mib));
+	fake_jiffies = 100000;
+	fake_now_ns = 1000 * NSEC_PER_SEC;
+	icmp_init();
+	udp_init();
+	test_skb_mark();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	for (int fd = SOCK_FD_BASE; fd < SOCK_FD_BASE + SOCK_MAX; fd++)
+		if (sock_fd_is_socket(fd))
+			sock_fd_close(fd);
+	fake_inet_reset();
+	test_skb_assert_all_freed();
+	return 0;
+}
+
+static struct sockaddr_in addr_in(be32 a, uint16_t port)
+{
+	return (struct sockaddr_in){ .sin_family = AF_INET, .sin_port = htons(port),
+				     .sin_addr = { a } };
+}
+
+static int bound(uint16_t port, int type)
+{
+	int fd = socket(AF_INET, type, 0);
+	struct sockaddr_in s = addr_in(0, port);
+
+	assert_true(fd >= SOCK_FD_BASE);
+	assert_int_equal(bind(fd, (struct sockaddr *)&s, sizeof(s)), 0);
+	return fd;
+}
+
+static void arrive(uint16_t port, const char *text)
+{
+	udp_rcv(fake_udp_packet(FAKE_PEER, 4000, FAKE_LOCAL, port, text, (uint32_t)strlen(text), true));
+}
+
+static void test_socket_errors(void **state)
+{
+	int fds[SOCK_MAX];
+
+	(void)state;
+	assert_int_equal(socket(AF_UNSPEC, SOCK_DGRAM, 0), -1);
+	assert_int_equal(errno, EAFNOSUPPORT);
+	assert_int_equal(socket(AF_INET, SOCK_STREAM, 0), -1);
+	assert_int_equal(errno, EPROTONOSUPPORT);
+	assert_int_equal(socket(AF_INET, SOCK_DGRAM, IPPROTO_TCP), -1);
+	assert_int_equal(errno, EPROTONOSUPPORT);
+	assert_int_equal(socket(AF_INET, SOCK_DGRAM | 0x10000, 0), -1);
+	assert_int_equal(errno, EINVAL);
+	for (int i = 0; i < SOCK_MAX; i++) {
+		fds[i] = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+		assert_int_equal(fds[i], SOCK_FD_BASE + i);
+	}
+	assert_int_equal(socket(AF_INET, SOCK_DGRAM, 0), -1);
+	assert_int_equal(errno, EMFILE);
+	assert_int_equal(sock_fd_close(fds[5]), 0);
+	assert_int_equal(sock_fd_close(fds[5]), -1);
+	assert_int_equal(errno, EBADF);
+	assert_int_equal(socket(AF_INET, SOCK_DGRAM, 0), fds[5]);
+	assert_int_equal(send(1, "x", 1, 0), -1);
+	assert_int_equal(errno, EBADF);
+}
+
+static void test_nonblocking(void **state)
+{
+	int a = bound(5000, SOCK_DGRAM | SOCK_NONBLOCK), b = bound(5001, SOCK_DGRAM);
+	char buf[8];
+
+	(void)state;
+	assert_int_equal(recv(a, buf, sizeof(buf), 0), -1);
+	assert_int_equal(errno, EAGAIN);
+	assert_int_equal(recv(b, buf, sizeof(buf), MSG_DONTWAIT), -1);
+	assert_int_equal(errno, EAGAIN);
+	assert_int_equal(sock_fd_fcntl(b, F_GETFL, 0) & O_NONBLOCK, 0);
+	assert_int_equal(sock_fd_fcntl(b, F_SETFL, O_NONBLOCK), 0);
+	assert_int_equal(sock_fd_fcntl(b, F_GETFL, 0) & O_NONBLOCK, O_NONBLOCK);
+	assert_int_equal(sock_fd_read(b, buf, sizeof(buf)), -1);
+	assert_int_equal(errno, EAGAIN);
+	assert_int_equal(fake_sleeps, 0);
+	arrive(5001, "hi");
+	assert_int_equal(sock_fd_read(b, buf, sizeof(buf)), 2);
+}
+
+static int sleeps_then_arrive(void)
+{
+	arrive(5000, "late");
+	return 0;
+}
+
+static void test_blocking_recv(void **state)
+{
+	int fd = bound(5000, SOCK_DGRAM);
+	struct sockaddr_in from;
+	socklen_t flen = sizeof(from);
+	char buf[8];
+
+	(void)state;
+	/* Sleeps; the "softirq" delivers; the call returns it. */
+	fake_sleep_hook = sleeps_then_arrive;
+	assert_int_equal(recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &flen), 4);
+	assert_memory_equal(buf, "late", 4);
+	assert_int_equal(fake_sleeps, 1);
+	assert_int_equal(flen, sizeof(from));
+	assert_int_equal(from.sin_family, AF_INET);
+	assert_int_equal(from.sin_addr.s_addr, FAKE_PEER);
+	assert_int_equal(ntohs(from.sin_port), 4000);
+	/* Ctrl-C: EINTR. */
+	fake_sleep_hook = NULL;
+	current->pending_signal = SIGINT_PENDING;
+	assert_int_equal(recv(fd, buf, sizeof(buf), 0), -1);
+	assert_int_equal(errno, EINTR);
+	current->pending_signal = 0;
+}
+
+static void test_peek_trunc(void **state)
+{
+	int fd = bound(5000, SOCK_DGRAM);
+	char buf[16];
+
+	(void)state;
+	arrive(5000, "0123456789abcdef0123");
+	arrive(5000, "second");
+	assert_int_equal(recv(fd, buf, 4, MSG_PEEK | MSG_DONTWAIT), 4);
+	assert_memory_equal(buf, "0123", 4);
+	assert_int_equal(recv(fd, buf, 4, MSG_PEEK | MSG_TRUNC), 20);
+	assert_int_equal(udp_mib.in_datagrams, 0);
+	/* A short buffer gets the front; the rest of the datagram is gone. */
+	assert_int_equal(recv(fd, buf, 10, 0), 10);
+	assert_memory_equal(buf, "0123456789", 10);
+	assert_int_equal(recv(fd, buf, 2, MSG_TRUNC), 6);
+	assert_memory_equal(buf, "se", 2);
+	assert_int_equal(recv(fd, buf, sizeof(buf), MSG_DONTWAIT), -1);
+	assert_int_equal(udp_mib.in_datagrams, 2);
+	/* A zero-length datagram is a datagram. */
+	arrive(5000, "");
+	assert_int_equal(recv(fd, buf, sizeof(buf), MSG_DONTWAIT), 0);
+}
+
+static int advance_clock(void)
+{
+	fake_now_ns += 600 * NSEC_PER_MSEC;
+	return 0;
+}
+
+static void test_poll(void **state)
+{
+	int a = bound(5000, SOCK_DGRAM), b = bound(5001, SOCK_DGRAM);
+	struct pollfd p[4] = {
+		{ .fd = a, .events = POLLIN }, { .fd = b, .events = POLLIN | POLLOUT },
+		{ .fd = -1, .events = POLLIN }, { .fd = 50, .events = POLLIN },
+	};
+
+	(void)state;
+	/* Writable at once; a closed descriptor is POLLNVAL; -1 ignored. */
+	assert_int_equal(poll(p, 4, 0), 2);
+	assert_int_equal(p[0].revents, 0);
+	assert_int_equal(p[1].revents, POLLOUT);
+	assert_int_equal(p[2].revents, 0);
+	assert_int_equal(p[3].revents, POLLNVAL);
+	/* Nothing ready: sleeps until the deadline. */
+	fake_sleep_hook = advance_clock;
+	assert_int_equal(poll(p, 1, 1000), 0);
+	assert_int_equal(fake_sleeps, 3);	/* two 600 ms naps, then the deadline */
+	/* Woken by a datagram for one of them. */
+	fake_sleeps = 0;
+	fake_sleep_hook = sleeps_then_arrive;
+	assert_int_equal(poll(p, 1, -1), 1);
+	assert_int_equal(p[0].revents, POLLIN);
+	assert_int_equal(fake_sleeps, 1);
+	/* Ctrl-C. */
+	fake_sleep_hook = NULL;
+	arrive(5001, "x");
+	p[1].events = POLLIN;
+	assert_int_equal(poll(p, 2, 0), 2);
+	char buf[8];
+	assert_int_equal(recv(a, buf, sizeof(buf), 0), 4);
+	assert_int_equal(recv(b, buf, sizeof(buf), 0), 1);
+	current->pending_signal = SIGINT_PENDING;
+	assert_int_equal(poll(p, 2, -1), -1);
+	assert_int_equal(errno, EINTR);
+	current->pending_signal = 0;
+	assert_int_equal(poll(p, 1000, 0), -1);
+	assert_int_equal(errno, EINVAL);
+}
+
+static void test_options(void **state)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	int v;
+	socklen_t len = sizeof(v);
+
+	(void)state;
+	assert_int_equal(getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, &len), 0);
+	assert_int_equal(v, 212992);
+	assert_int_equal(getsockopt(fd, SOL_SOCKET, SO_TYPE, &v, &len), 0);
+	assert_int_equal(v, SOCK_DGRAM);
+	/* Doubled as Linux does, capped at rmem_max, with a floor. */
+	v = 100000;
+	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v)), 0);
+	assert_int_equal(getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, &len), 0);
+	assert_int_equal(v, 200000);
+	v = 1 << 30;
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v));
+	getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, &len);
+	assert_int_equal(v, 2 * 212992);
+	v = 10;
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, sizeof(v));
+	getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, &len);
+	assert_int_equal(v, 4608);
+	v = 1;
+	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &v, sizeof(v)), 0);
+	assert_int_equal(getsockopt(fd, SOL_SOCKET, SO_BROADCAST, &v, &len), 0);
+	assert_int_equal(v, 1);
+	v = 5;
+	assert_int_equal(setsockopt(fd, IPPROTO_IP, IP_TTL, &v, sizeof(v)), 0);
+	assert_int_equal(getsockopt(fd, IPPROTO_IP, IP_TTL, &v, &len), 0);
+	assert_int_equal(v, 5);
+	assert_int_equal(setsockopt(fd, SOL_SOCKET, 999, &v, sizeof(v)), -1);
+	assert_int_equal(errno, ENOPROTOOPT);
+	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, 2), -1);
+	assert_int_equal(errno, EINVAL);
+}
+
+static void test_sndbuf(void **state)
+{
+	int fd = bound(5000, SOCK_DGRAM | SOCK_NONBLOCK);
+	struct sockaddr_in peer = addr_in(FAKE_PEER, 7);
+	static char data[3000];
+	int v = 1, sent = 0;
+
+	(void)state;
+	/* The captured skbs stay charged, as if still in a TX ring. */
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, sizeof(v));
+	while (sent < 20 && sendto(fd, data, sizeof(data), 0, (struct sockaddr *)&peer, sizeof(peer)) > 0)
+		sent++;
+	assert_true(sent >= 1 && sent < 20);
+	assert_int_equal(errno, EAGAIN);
+	assert_int_equal(udp_mib.sndbuf_errors, 1);
+	fake_xmit_free();
+	assert_int_equal(sendto(fd, data, sizeof(data), 0, (struct sockaddr *)&peer, sizeof(peer)),
+			 (ssize_t)sizeof(data));
+}
+
+static void test_close_in_flight(void **state)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in peer = addr_in(FAKE_PEER, 7);
+
+	(void)state;
+	assert_int_equal(sendto(fd, "x", 1, 0, (struct sockaddr *)&peer, sizeof(peer)), 1);
+	arrive(0, "");	/* nothing for it: the port was ephemeral */
+	assert_int_equal(sock_fd_close(fd), 0);
+	/* The socket's memory goes with the last sent skb (ASan watches). */
+	fake_xmit_free();
+}
+
+static void test_connect_unspec(void **state)
+{
+	int fd = bound(5000, SOCK_DGRAM);
+	struct sockaddr_in peer = addr_in(FAKE_PEER, 7), got;
+	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+	socklen_t len = sizeof(got);
+	char buf[4];
+
+	(void)state;
+	assert_int_equal(getpeername(fd, (struct sockaddr *)&got, &len), -1);
+	assert_int_equal(errno, ENOTCONN);
+	assert_int_equal(connect(fd, (struct sockaddr *)&peer, sizeof(peer)), 0);
+	assert_int_equal(getpeername(fd, (struct sockaddr *)&got, &len), 0);
+	assert_int_equal(got.sin_addr.s_addr, FAKE_PEER);
+	assert_int_equal(send(fd, "abc", 3, 0), 3);
+	assert_int_equal(fake_xmits[0].fl.daddr, FAKE_PEER);
+	/* Only the peer's datagrams now. */
+	udp_rcv(fake_udp_packet(FAKE_FAR, 7, FAKE_LOCAL, 5000, "no", 2, true));
+	assert_int_equal(recv(fd, buf, sizeof(buf), MSG_DONTWAIT), -1);
+	assert_int_equal(connect(fd, &unspec, sizeof(unspec)), 0);
+	assert_int_equal(send(fd, "abc", 3, 0), -1);
+	assert_int_equal(errno, EDESTADDRREQ);
+	udp_rcv(fake_udp_packet(FAKE_FAR, 7, FAKE_LOCAL, 5000, "ok", 2, true));
+	assert_int_equal(recv(fd, buf, sizeof(buf), MSG_DONTWAIT), 2);
+}
+
+static void test_text_addresses(void **state)
+{
+	be32 a;
+	char s[INET_ADDRSTRLEN];
+
+	(void)state;
+	assert_int_equal(inet_pton(AF_INET, "10.0.0.1", &a), 1);
+	assert_int_equal(a, FAKE_PEER);
+	assert_int_equal(inet_pton(AF_INET, "255.255.255.255", &a), 1);
+	assert_int_equal(a, 0xFFFFFFFFu);
+	assert_int_equal(inet_pton(AF_INET, "10.0.0", &a), 0);
+	assert_int_equal(inet_pton(AF_INET, "10.0.0.256", &a), 0);
+	assert_int_equal(inet_pton(AF_INET, "10.0.0.01", &a), 0);
+	assert_int_equal(inet_pton(AF_INET, "10.0.0.1 ", &a), 0);
+	assert_int_equal(inet_pton(AF_INET, "1.2.3.4.5", &a), 0);
+	assert_int_equal(inet_pton(AF_INET, "", &a), 0);
+	a = FAKE_FAR;
+	assert_string_equal(inet_ntop(AF_INET, &a, s, sizeof(s)), "192.168.1.5");
+	assert_null(inet_ntop(AF_INET, &a, s, 5));
+	assert_int_equal(errno, ENOSPC);
+}
+
+extern const struct shell_cmd __start_shellcmds[], __stop_shellcmds[];
+
+static int run_ss(void)
+{
+	char a0[] = "ss", a1[] = "-uan";
+	char *argv[] = { a0, a1, NULL };
+
+	for (const struct shell_cmd *c = __start_shellcmds; c < __stop_shellcmds; c++)
+		if (!strcmp(c->name, "ss"))
+			return c->fn(2, argv);
+	fail();
+	return -1;
+}
+
+static void test_ss(void **state)
+{
+	int a = bound(7, SOCK_DGRAM), b = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in peer = addr_in(FAKE_PEER, 53);
+
+	(void)state;
+	(void)a;
+	assert_int_equal(connect(b, (struct sockaddr *)&peer, sizeof(peer)), 0);
+	arrive(7, "abcd");
+	printk_capture_reset();
+	assert_int_equal(run_ss(), 0);
+	assert_non_null(strstr(printk_capture, "State    Recv-Q   Send-Q"));
+	assert_non_null(strstr(printk_capture, "UNCONN"));
+	assert_non_null(strstr(printk_capture, "0.0.0.0:7 "));
+	assert_non_null(strstr(printk_capture, "0.0.0.0:*"));
+	assert_non_null(strstr(printk_capture, "ESTAB"));
+	assert_non_null(strstr(printk_capture, "10.0.0.1:53"));
+	assert_non_null(strstr(printk_capture, "10.0.0.2:"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_socket_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nonblocking, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_blocking_recv, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_peek_trunc, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_poll, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_options, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sndbuf, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_close_in_flight, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_connect_unspec, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_text_addresses, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ss, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, test_skb_arena_group_setup, test_skb_arena_group_teardown);
+}
