@@ -4,7 +4,8 @@
  * mq root that only holds them, one per queue, for `tc` to show.
  *
  * The send path through here (net/core/dev.c, net/sched/sch_generic.c):
- *   __dev_xmit_skb: empty, idle, TCQ_F_CAN_BYPASS -> sch_direct_xmit (bypass)
+ *   __dev_xmit_skb: empty, idle, TCQ_F_CAN_BYPASS -> sch_bypass_xmit, the
+ *                   same send as sch_direct_xmit, counted as a bypass
  *                   else enqueue, then __qdisc_run if nobody runs it
  *   __qdisc_run:    qdisc_restart until empty, stopped, or weight_p packets
  *                   sent (then __netif_schedule: NET_TX continues)
@@ -58,6 +59,7 @@ struct gnet_stats_queue {
 
 struct Qdisc_ops {
 	const char *id;			/* "pfifo", "mq" */
+	uint32_t static_flags;		/* flags every qdisc of the kind has */
 	/* NET_XMIT_SUCCESS, or NET_XMIT_DROP with the skb freed and counted. */
 	int (*enqueue)(struct sk_buff *skb, struct Qdisc *sch);
 	struct sk_buff *(*dequeue)(struct Qdisc *sch);

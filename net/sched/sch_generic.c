@@ -68,6 +68,8 @@ static unsigned int pfifo_reset(struct Qdisc *sch)
 
 const struct Qdisc_ops pfifo_qdisc_ops = {
 	.id = "pfifo",
+	/* A FIFO that is empty has nothing to put ahead of a new packet. */
+	.static_flags = TCQ_F_CAN_BYPASS,
 	.enqueue = pfifo_enqueue,
 	.dequeue = pfifo_dequeue,
 	.peek = pfifo_peek,
@@ -178,8 +180,7 @@ static bool qdisc_restart(struct Qdisc *q, bool may_batch)
 
 	if (!skb)
 		return false;
-	skb->xmit_more = may_batch && !netif_tx_queue_stopped(txq) &&
-			 (q->gso_skb || q->ops->peek(q));
+	skb->xmit_more = may_batch && !netif_tx_queue_stopped(txq) && q->ops->peek(q);
 	return sch_direct_xmit(skb, q, q->dev, txq);
 }
 
@@ -204,7 +205,7 @@ static void qdisc_init(struct Qdisc *sch, const struct Qdisc_ops *ops, struct ne
 		       struct netdev_queue *txq, uint32_t parent)
 {
 	sch->ops = ops;
-	sch->flags = ops == &pfifo_qdisc_ops ? TCQ_F_CAN_BYPASS : 0;
+	sch->flags = ops->static_flags;
 	sch->handle = 0;
 	sch->parent = parent;
 	sch->limit = dev->tx_queue_len;
