@@ -75,6 +75,7 @@ struct neigh_parms {
 	 * [base/2, 3*base/2), redrawn when base changes and every 300 s, so
 	 * hosts that met at once do not all probe at once (RFC 4861 6.3.2). */
 	uint32_t reachable_time;
+	uint64_t drawn_at;		/* jiffies of that draw */
 	uint32_t set_mask;		/* vars set for this device; the rest follow the defaults */
 	struct neigh_parms *next;
 	struct ctl_table ctl[NEIGH_VAR_COUNT];
@@ -184,6 +185,11 @@ unsigned int neigh_entries(void);
 /* dev's tunables, created and registered as sysctls on first use; the
  * defaults if that allocation fails (counted: NeighParmsNoMem). */
 struct neigh_parms *neigh_parms_get(struct net_device *dev);
+/* For neighbour.c: seeds the draw, draws the defaults' reachable_time. */
+void neigh_parms_init(void);
+/* Redraws every reachable_time drawn more than 300 s ago. */
+void neigh_parms_redraw_due(uint64_t now);
+uint32_t neigh_rand(void);
 /* "REACHABLE", "STALE", ... as iproute2 prints them. */
 const char *neigh_state_name(uint8_t state);
 

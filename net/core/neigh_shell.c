@@ -339,7 +339,8 @@ static int cmd_ip_neigh(int argc, char **argv)
 }
 IP_OBJECT("neighbour",
 	  "       ip neigh [ show | flush ] [ to ADDR ] [ dev DEV ] [ nud STATE ]\n"
-	  "       ip neigh { add | del | change | replace } ADDR [ lladdr LLADDR ] [ nud STATE ] dev DEV\n",
+	  "       ip neigh { add | del | change | replace } ADDR [ lladdr LLADDR ]\n"
+	  "                [ nud STATE ] dev DEV\n",
 	  cmd_ip_neigh);
 
 /* ---- arping --------------------------------------------------------------- */
