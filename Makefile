@@ -15,7 +15,7 @@ QEMU_EXTRA ?=
 CMDLINE   ?=
 
 .DEFAULT_GOAL := all
-.PHONY: all iso run run-kernel test unit integration bench deps clean fuzz
+.PHONY: all iso run run-kernel test unit integration bench deps clean fuzz FORCE
 
 # Dependencies: checked on every entry point, installed only when missing.
 deps:
@@ -55,9 +55,30 @@ $(BUILD)/iso/boot/ringos.elf: $(BUILD)/ringos.elf
 	@mkdir -p $(dir $@)
 	objcopy --strip-debug $< $@
 
-$(BUILD)/iso/boot/grub/grub.cfg: boot/grub.cfg
+# `make iso CMDLINE="ip=10.0.0.2/24 gw=10.0.0.1"` bakes the command line into the
+# ISO's grub.cfg. The stamp holds the value and is rewritten only when it changes,
+# so a new CMDLINE rebuilds grub.cfg and the ISO, and the same one rebuilds nothing.
+CMDLINE_STAMP := $(BUILD)/cmdline.stamp
+$(CMDLINE_STAMP): export RINGOS_CMDLINE := $(value CMDLINE)
+$(CMDLINE_STAMP): FORCE
 	@mkdir -p $(dir $@)
-	cp $< $@
+	@printf '%s\n' "$$RINGOS_CMDLINE" | cmp -s - $@ || printf '%s\n' "$$RINGOS_CMDLINE" > $@
+
+# Each word goes to GRUB single-quoted, so GRUB's script syntax ($, ;, #) leaves it
+# alone. Quotes and backslashes cannot be passed: GRUB's multiboot loader would
+# backslash-escape them, and the kernel reads quotes as grouping.
+$(BUILD)/iso/boot/grub/grub.cfg: boot/grub.cfg $(CMDLINE_STAMP)
+	@mkdir -p $(dir $@)
+	@set -f; args=""; for w in $$(cat $(CMDLINE_STAMP)); do \
+		case "$$w" in *[\'\"\\]*) \
+			echo "iso: CMDLINE word $$w: quotes and backslashes cannot pass through GRUB" >&2; \
+			exit 1;; \
+		esac; \
+		args="$$args '$$w'"; \
+	done; \
+	ARGS="$$args" awk '{ i = index($$0, "@CMDLINE@"); \
+		if (i) $$0 = substr($$0, 1, i - 1) ENVIRON["ARGS"] substr($$0, i + 9) } 1' $< > $@.tmp
+	@mv $@.tmp $@
 
 $(BUILD)/ringos.iso: $(BUILD)/iso/boot/ringos.elf $(BUILD)/iso/boot/grub/grub.cfg
 	grub-mkrescue -o $@ $(BUILD)/iso 2>$(BUILD)/grub-mkrescue.log || \
@@ -65,6 +86,7 @@ $(BUILD)/ringos.iso: $(BUILD)/iso/boot/ringos.elf $(BUILD)/iso/boot/grub/grub.cf
 
 all: $(BUILD)/ringos.elf $(BUILD)/ringos.iso
 iso: $(BUILD)/ringos.iso
+FORCE:
 
 -include $(KOBJ:.o=.d)
 

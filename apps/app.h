@@ -10,6 +10,8 @@ struct app {
 	int (*init)(struct net_device *dev);
 	/* After READY, in process context; returns when the app is done (or never). */
 	void (*run)(struct net_device *dev);
+	/* Takes every frame itself (rx_handler): no address, no DHCP, no services. */
+	bool raw;
 };
 
 extern const struct app app_l2reflect;

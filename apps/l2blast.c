@@ -113,4 +113,4 @@ static void l2blast_run(struct net_device *dev)
 	kprintf("\n");
 }
 
-const struct app app_l2blast = { "l2blast", l2blast_init, l2blast_run };
+const struct app app_l2blast = { "l2blast", l2blast_init, l2blast_run, .raw = true };

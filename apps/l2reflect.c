@@ -38,7 +38,7 @@ static void l2reflect_run(struct net_device *dev)
 	(void)dev;
 }
 
-const struct app app_l2reflect = { "l2reflect", l2reflect_init, l2reflect_run };
+const struct app app_l2reflect = { "l2reflect", l2reflect_init, l2reflect_run, .raw = true };
 
 static int cmd_l2reflect(int argc, char **argv)
 {

@@ -5,9 +5,11 @@
 #include "apps/app.h"
 #include "drivers/igb/igb.h"
 #include "kernel/initcall.h"
+#include "kernel/meminfo.h"
 #include "kernel/printk.h"
 #include "kernel/time.h"
 #include "apps/services.h"
+#include "net/ipconfig.h"
 #include "net/net_start.h"
 #include "net/netdevice.h"
 #include "net/skbuff.h"
@@ -19,7 +21,7 @@ void net_start(void)
 {
 	const struct app *app = app_selected();
 	struct net_device *dev;
-	char mac[24] = "";
+	char mac[24] = "", ip[24] = "";
 
 	kprintf("boot: kernel up in %llu us, starting the network\n",
 		(unsigned long long)(ktime_get_ns() / 1000));
@@ -42,11 +44,17 @@ void net_start(void)
 		snprintf(mac, sizeof(mac), " mac=%02x:%02x:%02x:%02x:%02x:%02x",
 			 dev->dev_addr[0], dev->dev_addr[1], dev->dev_addr[2],
 			 dev->dev_addr[3], dev->dev_addr[4], dev->dev_addr[5]);
+		/* A raw app owns the NIC: no address, no DHCP. */
+		if (!(app && app->raw)) {
+			ip_auto_config(dev);
+			ipconfig_ready_field(dev, ip, sizeof(ip));
+		}
 	} else if (app) {
 		pr_err("net: no network device; app %s not started\n", app->name);
 		app = NULL;
 	}
-	kprintf("READY%s boot_us=%llu\n", mac, (unsigned long long)(ktime_get_ns() / 1000));
+	mem_print_line();
+	kprintf("READY%s%s boot_us=%llu\n", ip, mac, (unsigned long long)(ktime_get_ns() / 1000));
 	if (app)
 		app_start(app, dev);
 	else if (dev)
