@@ -22,6 +22,14 @@ void shell_poll(void);
 void shell_prompt(void);
 /* Starts the shell thread; it owns the console input and gets Ctrl-C. */
 void shell_start(void);
+/* iproute2's keyword rule: word is a non-empty prefix of keyword ("ip a"
+ * for "ip address"). */
+static inline bool shell_matches(const char *word, const char *keyword)
+{
+	size_t n = __builtin_strlen(word);
+
+	return n > 0 && n <= __builtin_strlen(keyword) && __builtin_strncmp(word, keyword, n) == 0;
+}
 /* Runs one command line (also used by tests and the boot `run=` hook). */
 int shell_exec(char *line);
 

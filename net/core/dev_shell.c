@@ -4,6 +4,7 @@
  * and the skb caches would show there, with where transmission happened. */
 #include <stdlib.h>
 #include <string.h>
+#include "net/ip_shell.h"
 #include "net/netdevice.h"
 #include "kernel/shell.h"
 #include "kernel/printk.h"
@@ -252,6 +253,24 @@ static int ip_link_set(int argc, char **argv)
 	return 0;
 }
 
+extern const struct ip_object __start_ipobjects[] __attribute__((weak));
+extern const struct ip_object __stop_ipobjects[] __attribute__((weak));
+_Static_assert(sizeof(struct ip_object) % 8 == 0, "ipobjects entries tile their section");
+
+const struct ip_object *ip_object_find(const char *word)
+{
+	for (const struct ip_object *o = __start_ipobjects; o < __stop_ipobjects; o++)
+		if (matches(word, o->name))
+			return o;
+	return NULL;
+}
+
+void ip_object_usage(void)
+{
+	for (const struct ip_object *o = __start_ipobjects; o < __stop_ipobjects; o++)
+		kprintf("%s", o->usage);
+}
+
 static int cmd_ip(int argc, char **argv)
 {
 	struct net_device *dev;
@@ -268,9 +287,15 @@ static int cmd_ip(int argc, char **argv)
 	}
 	if (i >= argc || matches(argv[i], "help")) {
 		kprintf(IP_USAGE);
+		ip_object_usage();
 		return i >= argc ? -1 : 0;
 	}
+	/* "ip l" is link, as in iproute2; every other object registers itself. */
 	if (!matches(argv[i], "link")) {
+		const struct ip_object *o = ip_object_find(argv[i]);
+
+		if (o)
+			return o->fn(argc - i, argv + i);
 		kprintf("Object \"%s\" is unknown, try \"ip help\".\n", argv[i]);
 		return -1;
 	}

@@ -13,32 +13,8 @@
 #include "kernel/cmdline.h"
 #include "kernel/ktimer.h"
 #include "kernel/printk.h"
+#include "kernel/shell.h"
 #include "kernel/softirq.h"
-
-extern const struct ip_object __start_ipobjects[] __attribute__((weak));
-extern const struct ip_object __stop_ipobjects[] __attribute__((weak));
-_Static_assert(sizeof(struct ip_object) % 8 == 0, "ipobjects entries tile their section");
-
-static bool is_prefix(const char *word, const char *name)
-{
-	size_t n = strlen(word);
-
-	return n > 0 && n <= strlen(name) && !strncmp(word, name, n);
-}
-
-const struct ip_object *ip_object_find(const char *word)
-{
-	for (const struct ip_object *o = __start_ipobjects; o < __stop_ipobjects; o++)
-		if (is_prefix(word, o->name))
-			return o;
-	return NULL;
-}
-
-void ip_object_usage(void)
-{
-	for (const struct ip_object *o = __start_ipobjects; o < __stop_ipobjects; o++)
-		kprintf("%s", o->usage);
-}
 
 /* ---- helpers ------------------------------------------------------------------------ */
 
@@ -232,12 +208,12 @@ static int ip_addr_modify(bool add, int argc, char **argv)
 
 static int cmd_ip_addr(int argc, char **argv)
 {
-	if (argc < 2 || is_prefix(argv[1], "show") || is_prefix(argv[1], "list") ||
+	if (argc < 2 || shell_matches(argv[1], "show") || shell_matches(argv[1], "list") ||
 	    !strcmp(argv[1], "ls"))
 		return ip_addr_show(argc < 2 ? 0 : argc - 2, argv + 2);
 	if (!strcmp(argv[1], "add"))
 		return ip_addr_modify(true, argc - 2, argv + 2);
-	if (is_prefix(argv[1], "delete"))
+	if (shell_matches(argv[1], "delete"))
 		return ip_addr_modify(false, argc - 2, argv + 2);
 	kprintf("Command \"%s\" is unknown, try \"ip address help\".\n", argv[1]);
 	return -1;
@@ -375,7 +351,7 @@ static int ip_route_modify(bool add, int argc, char **argv)
 
 static int cmd_ip_route(int argc, char **argv)
 {
-	if (argc < 2 || is_prefix(argv[1], "show") || is_prefix(argv[1], "list") ||
+	if (argc < 2 || shell_matches(argv[1], "show") || shell_matches(argv[1], "list") ||
 	    !strcmp(argv[1], "ls")) {
 		if (argc > 2) {
 			kprintf("Error: either \"to\" is duplicate, or \"%s\" is a garbage.\n", argv[2]);
@@ -385,9 +361,9 @@ static int cmd_ip_route(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "add"))
 		return ip_route_modify(true, argc - 2, argv + 2);
-	if (is_prefix(argv[1], "delete"))
+	if (shell_matches(argv[1], "delete"))
 		return ip_route_modify(false, argc - 2, argv + 2);
-	if (is_prefix(argv[1], "get"))
+	if (shell_matches(argv[1], "get"))
 		return ip_route_get(argc - 2, argv + 2);
 	kprintf("Command \"%s\" is unknown, try \"ip route help\".\n", argv[1]);
 	return -1;
