@@ -444,7 +444,8 @@ static int cmd_ping(int argc, char **argv)
 	}
 	icmp_clear_echo_reply_listener(ping_echo_reply);
 	ping_active = NULL;
-	ping_summary(&stats, o.host, ktime_get_ns() - start);
+	/* iputils reports the time of the last request, not of the linger after it. */
+	ping_summary(&stats, o.host, (stats.transmitted ? last_send : ktime_get_ns()) - start);
 	kfree(st);
 	return stats.received ? 0 : -1;
 }
