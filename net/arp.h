@@ -57,7 +57,8 @@ void arp_watch_stop(struct arp_watch *w);
 
 struct arp_mib {
 	uint64_t in_requests, in_replies;
-	uint64_t out_requests, out_replies, out_gratuitous;
+	uint64_t out_requests, out_replies;	/* every one built, gratuitous and arping's too */
+	uint64_t out_gratuitous;
 	uint64_t in_malformed;		/* short, or bad hrd/pro/hln/pln/op */
 	uint64_t in_other_host;		/* unicast to another MAC (promiscuous) */
 	uint64_t in_bad_sender;		/* sender MAC broadcast/multicast, or sender IP impossible */

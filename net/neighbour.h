@@ -161,6 +161,10 @@ int neigh_delete(struct net_device *dev, be32 addr);
  * one for NUD_NONE (0), as iproute2 spells it. */
 #define NUD_MASK_NONE 0x100u
 #define NUD_MASK_ALL  0x1FFu
+static inline bool nud_state_in(uint8_t state, uint32_t mask)
+{
+	return state ? (state & mask) != 0 : (mask & NUD_MASK_NONE) != 0;
+}
 /* `ip neigh flush`: removes dev's entries (all devices' if dev is NULL)
  * whose state is in mask; returns how many. */
 unsigned int neigh_flush(struct net_device *dev, uint32_t mask);

@@ -165,7 +165,7 @@ static bool filter_match(const struct neigh_filter *f, const struct neigh_info *
 {
 	if (f->have_addr && e->addr != f->addr)
 		return false;
-	return e->state ? (e->state & f->mask) != 0 : (f->mask & NUD_MASK_NONE) != 0;
+	return nud_state_in(e->state, f->mask);
 }
 
 static void print_neigh(const struct neigh_info *e, bool show_dev)
@@ -364,8 +364,9 @@ static void arping_send(struct arping *a)
 {
 	bool unicast = a->have_peer && !a->broadcast_only;
 
-	arp_send(ARPOP_REQUEST, a->dev, a->w.sip, a->src, unicast ? a->peer : NULL, NULL);
+	/* Stamped first: the answer may be processed before arp_send returns. */
 	a->last_sent_ns = ktime_get_ns();
+	arp_send(ARPOP_REQUEST, a->dev, a->w.sip, a->src, unicast ? a->peer : NULL, NULL);
 	a->sent++;
 	a->broadcasts += !unicast;
 }

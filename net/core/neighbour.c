@@ -87,11 +87,6 @@ const char *neigh_state_name(uint8_t state)
 	}
 }
 
-static bool state_in(uint8_t state, uint32_t mask)
-{
-	return state ? (state & mask) != 0 : (mask & NUD_MASK_NONE) != 0;
-}
-
 static unsigned int neigh_hash(const struct net_device *dev, be32 key)
 {
 	uint32_t h = key ^ tbl.hash_rnd ^ (uint32_t)((uintptr_t)dev >> 4);
@@ -588,7 +583,7 @@ unsigned int neigh_flush(struct net_device *dev, uint32_t mask)
 
 		for (; n; n = next) {
 			next = n->next;
-			if ((!dev || n->dev == dev) && state_in(n->nud_state, mask)) {
+			if ((!dev || n->dev == dev) && nud_state_in(n->nud_state, mask)) {
 				neigh_destroy(n);
 				removed++;
 			}

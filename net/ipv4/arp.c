@@ -51,7 +51,9 @@ static struct arp_watch *arp_watcher;
 int arp_send(int op, struct net_device *dev, be32 dest_ip, be32 src_ip,
 	     const uint8_t *dest_hw, const uint8_t *target_hw)
 {
-	struct sk_buff *skb = alloc_skb_tx(ARP_LEN);
+	/* 28 bytes used, room for the 60-byte Ethernet minimum the driver
+	 * pads to, so the padding needs no copy. */
+	struct sk_buff *skb = alloc_skb_tx(ETH_ZLEN - ETH_HLEN);
 	struct arphdr *arp;
 	struct arp_eth_ipv4 *body;
 
@@ -81,6 +83,10 @@ int arp_send(int op, struct net_device *dev, be32 dest_ip, be32 src_ip,
 		kfree_skb(skb);
 		return -ENOMEM;
 	}
+	if (op == ARPOP_REQUEST)
+		arp_mib.out_requests++;
+	else
+		arp_mib.out_replies++;
 	return dev_queue_xmit(skb) == NET_XMIT_SUCCESS ? 0 : -ENOBUFS;
 }
 
@@ -99,7 +105,6 @@ void arp_solicit(struct neighbour *n)
 	}
 	if (!saddr)
 		saddr = inet_select_addr(n->dev, n->primary_key);
-	arp_mib.out_requests++;
 	arp_send(ARPOP_REQUEST, n->dev, n->primary_key, saddr,
 		 n->nud_state & NUD_PROBE ? n->ha : NULL, NULL);
 }
@@ -217,7 +222,6 @@ static void arp_process(struct sk_buff *skb, uint16_t op, const struct arp_eth_i
 	if (sip == 0) {
 		if (op == ARPOP_REQUEST && tip_local) {
 			arp_mib.in_dad_probes++;
-			arp_mib.out_replies++;
 			arp_send(ARPOP_REPLY, dev, 0, tip, sha, sha);
 		} else {
 			arp_mib.in_bad_sender++;
@@ -235,7 +239,6 @@ static void arp_process(struct sk_buff *skb, uint16_t op, const struct arp_eth_i
 		n = neigh_lookup_or_create(dev, sip);
 		if (n)
 			neigh_update(n, sha, NUD_STALE, NEIGH_UPDATE_F_OVERRIDE);
-		arp_mib.out_replies++;
 		arp_send(ARPOP_REPLY, dev, sip, tip, sha, sha);
 		return;
 	}

@@ -125,6 +125,7 @@ int dev_queue_xmit(struct sk_buff *skb)
 	assert_true(skb->len <= sizeof(tx[0].data));
 	tx[tx_count].dev = skb->dev;
 	tx[tx_count].len = skb->len;
+	tx[tx_count].tailroom = skb_tailroom(skb);
 	memcpy(tx[tx_count].data, skb->data, skb->len);
 	tx_count++;
 	kfree_skb(skb);

@@ -27,6 +27,7 @@ extern struct in_device in_eth0, in_eth1;
 struct fake_frame {
 	struct net_device *dev;
 	uint32_t len;
+	uint32_t tailroom;		/* what the driver could pad into */
 	uint8_t data[2048];
 };
 #define TX_MAX 512

@@ -21,6 +21,8 @@ static void test_request_for_us_answered_and_learned(void **state)
 	/* Unicast to the asker: our MAC for our address, its own as target. */
 	expect_arp_frame(&tx[0], peer_mac, ARPOP_REPLY, eth0.dev_addr, OURS, peer_mac, PEER);
 	assert_true(tx[0].dev == &eth0);
+	/* Room for the driver's padding to 60 bytes, so it needs no copy. */
+	assert_true(tx[0].tailroom >= ETH_ZLEN - tx[0].len);
 	n = neigh_lookup(&eth0, PEER);
 	assert_non_null(n);
 	/* A request proves no reachability: STALE. */
