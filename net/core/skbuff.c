@@ -147,7 +147,9 @@ struct sk_buff *alloc_skb_tx(uint32_t payload)
 		count_failure();
 		return NULL;
 	}
-	skb = alloc_skb(MAX_HEADER + payload);
+	/* At least ETH_ZLEN of data room: a short frame (ARP, a bare ACK) pads
+	 * to the Ethernet minimum in its own tailroom instead of a copy. */
+	skb = alloc_skb(MAX_HEADER + MAX(payload, (uint32_t)ETH_ZLEN));
 	if (skb) {
 		skb->data += MAX_HEADER;
 		/* Until a layer sets its own, every header starts where data does. */
@@ -407,12 +409,10 @@ bool skb_pad_to(struct sk_buff *skb, uint32_t len)
 	if (skb->len >= len)
 		return true;
 	need = len - skb->len;
-	if (skb_cloned(skb)) {
-		if (pskb_expand_head(skb, 0, need > skb_tailroom(skb) ? need - skb_tailroom(skb) : 0))
-			return false;
-	} else if (need > skb_tailroom(skb)) {
+	/* A clone's tailroom belongs to the owner, who may append there. */
+	if ((skb_cloned(skb) || need > skb_tailroom(skb)) &&
+	    pskb_expand_head(skb, 0, need > skb_tailroom(skb) ? need - skb_tailroom(skb) : 0))
 		return false;
-	}
 	memset(skb_tail_pointer(skb), 0, need);
 	skb->len = len;
 	return true;

@@ -208,12 +208,16 @@ static void test_pad_to(void **state)
 		assert_int_equal(p[i], 0);
 	assert_int_equal(p[60], 0xcc);
 
-	/* 62 bytes of room from data: 63 is refused and nothing changes. */
-	assert_false(skb_pad_to(skb, 63));
-	assert_int_equal(skb->len, 60);
-	assert_int_equal(p[60], 0xcc);
 	assert_true(skb_pad_to(skb, 62));
 	assert_int_equal(skb_tailroom(skb), 0);
+	/* Past the end the buffer grows (as Linux's skb_pad): the bytes so far
+	 * move along, the new ones are zero. */
+	assert_true(skb_pad_to(skb, 70));
+	assert_int_equal(skb->len, 70);
+	p = skb->data;
+	assert_int_equal(p[9], 0xee);
+	for (int i = 10; i < 70; i++)
+		assert_int_equal(p[i], 0);
 	kfree_skb(skb);
 }
 
