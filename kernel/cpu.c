@@ -6,6 +6,7 @@
 #include "kernel/io.h"
 #include "kernel/irqflags.h"
 #include "kernel/printk.h"
+#include "kernel/sched.h"
 #include "kernel/shell.h"
 #include "kernel/time.h"
 #include "kernel/softirq.h"
@@ -36,6 +37,18 @@ int cpu_account_enter(int bucket)
 void cpu_account_exit(int prev)
 {
 	cpu_account_enter(prev);
+}
+
+void syscall_enter(void)
+{
+	if (current->syscall_depth++ == 0)
+		current->syscall_prev = cpu_account_enter(CPU_SYS);
+}
+
+void syscall_exit(void)
+{
+	if (--current->syscall_depth == 0)
+		cpu_account_exit(current->syscall_prev);
 }
 
 void cpu_account_snapshot(uint64_t out[NR_CPU_BUCKETS])

@@ -17,6 +17,10 @@ enum cpu_bucket {
  * current, and returns the previous one for cpu_account_exit(). */
 int cpu_account_enter(int bucket);
 void cpu_account_exit(int prev);
+/* Brackets a thread's system call (the socket API): its time is sys, whatever
+ * the thread's own bucket (the application runs as user). Nestable. */
+void syscall_enter(void);
+void syscall_exit(void);
 void cpu_account_snapshot(uint64_t cycles[NR_CPU_BUCKETS]);
 
 extern char cpu_brand[49];

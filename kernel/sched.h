@@ -36,6 +36,7 @@ struct thread {
 	int bucket;			/* CPU bucket its process context is charged to */
 	uint64_t cpu_cycles;		/* time it ran, for `ps` */
 	uint64_t switches;
+	int syscall_depth, syscall_prev;	/* syscall_enter nesting and the bucket to return to */
 	const char *wchan;		/* what it waits for, for `ps` */
 };
 

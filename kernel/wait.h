@@ -12,6 +12,7 @@
 #define RINGOS_WAIT_H
 
 #include "kernel/compiler.h"
+#include "kernel/irqflags.h"
 #include "kernel/list.h"
 
 struct thread;

@@ -14,6 +14,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include "kernel/cpu.h"
 #include "kernel/irqflags.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
@@ -311,15 +312,18 @@ static void sockaddr_put(struct sockaddr *addr, socklen_t *len, be32 a, be16 por
 	*len = sizeof(sin);
 }
 
-/* Every call below: the socket, or -1 with EBADF. */
+/* Every call below: the socket, or -1 with EBADF. From here to sock_return
+ * the caller's time is sys (the article's "sy"). */
 #define SOCKFD_OR_FAIL(sf, fd)				\
 	struct socket_file *sf = sockfd_get(fd);	\
 	if (!sf)					\
-		return set_errno(EBADF)
+		return set_errno(EBADF);		\
+	syscall_enter()
 
 static int sock_return(struct socket_file *sf, int rc)
 {
 	sockfd_put(sf);
+	syscall_exit();
 	return rc < 0 ? set_errno(-rc) : rc;
 }
 
@@ -588,6 +592,7 @@ int poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
 
 	if (nfds > POLL_MAX_FDS || (!fds && nfds))
 		return set_errno(EINVAL);
+	syscall_enter();
 	for (nfds_t i = 0; i < nfds; i++) {
 		sfs[i] = fds[i].fd >= 0 ? sockfd_get(fds[i].fd) : NULL;
 		w[i].thread = NULL;
@@ -620,6 +625,7 @@ int poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
 	for (nfds_t i = 0; i < nfds; i++)
 		if (sfs[i])
 			sockfd_put(sfs[i]);
+	syscall_exit();
 	if (!ready && rc && rc != -ETIMEDOUT)
 		return set_errno(-rc);
 	return ready;

@@ -53,10 +53,11 @@ void net_start(void)
 		pr_err("net: no network device; app %s not started\n", app->name);
 		app = NULL;
 	}
+	/* READY promises the services listen: their sockets are bound here. */
+	if (!app && dev)
+		services_start();
 	mem_print_line();
 	kprintf("READY%s%s boot_us=%llu\n", ip, mac, (unsigned long long)(ktime_get_ns() / 1000));
 	if (app)
 		app_start(app, dev);
-	else if (dev)
-		services_start();
 }

@@ -139,6 +139,19 @@ uint64_t ktime_get_ns(void)
 	return fake_now_ns;
 }
 
+/* System-call accounting: only the nesting matters here; a call that
+ * forgets its exit shows as a depth left over. */
+int fake_syscall_depth;
+void syscall_enter(void)
+{
+	fake_syscall_depth++;
+}
+
+void syscall_exit(void)
+{
+	fake_syscall_depth--;
+}
+
 void local_bh_disable(void)
 {
 	fake_bh_depth++;
