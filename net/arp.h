@@ -27,6 +27,9 @@ void arp_init(void);
 int arp_rcv(struct sk_buff *skb);
 /* A request for n's address: broadcast while INCOMPLETE, unicast to n->ha in PROBE. */
 void arp_solicit(struct neighbour *n);
+/* skb (data at its IP header) waited for a neighbour that failed: its
+ * sender's protocol hears "host unreachable". Does not consume skb. */
+void arp_error_report(struct sk_buff *skb);
 /* Gratuitous ARP announcing addr on dev (address added, link up). */
 void arp_announce(struct net_device *dev, be32 addr);
 /* Builds and sends one ARP packet: op ARPOP_*, to dest_hw (NULL: broadcast)
@@ -70,6 +73,7 @@ struct arp_mib {
 	uint64_t addr_conflicts;	/* our address claimed from another MAC */
 	uint64_t out_nomem;		/* no skb to build a packet in */
 	uint64_t no_in_dev;		/* ARP on a device without IPv4 */
+	uint64_t error_reports;		/* "host unreachable" given to a sender's protocol */
 };
 extern struct arp_mib arp_mib;
 

@@ -435,11 +435,20 @@ void neigh_confirm(struct neighbour *n)
 
 /* ---- state machine -------------------------------------------------------- */
 
-/* Resolution failed: what waited for it is dropped (counted). */
+/* Resolution failed: what waited for it is dropped (counted), each
+ * sender told (Linux's neigh_invalidate). */
 static void neigh_invalidate(struct neighbour *n)
 {
+	struct sk_buff *skb;
+
 	neigh_mib.resolve_failed++;
-	neigh_purge_queue(n, &neigh_mib.unres_failed_drops);
+	while ((skb = skb_dequeue(&n->arp_queue)) != NULL) {
+		neigh_mib.unres_failed_drops++;
+		arp_error_report(skb);
+		kfree_skb(skb);
+	}
+	tbl.unres_bytes -= n->arp_queue_bytes;
+	n->arp_queue_bytes = 0;
 }
 
 static unsigned int neigh_max_probes(const struct neighbour *n)

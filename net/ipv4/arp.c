@@ -5,10 +5,12 @@
 #include <string.h>
 #include "net/arp.h"
 #include "net/arp_hdr.h"
+#include "net/icmp_hdr.h"
 #include "net/inetdevice.h"
 #include "net/ip_hdr.h"
 #include "net/neighbour.h"
 #include "net/netdevice.h"
+#include "net/protocol.h"
 #include "net/snmp.h"
 #include "kernel/cmdline.h"
 #include "kernel/initcall.h"
@@ -39,6 +41,7 @@ static const struct snmp_field arp_fields[] = {
 	SNMP_FIELD(struct arp_mib, addr_conflicts, "ArpAddrConflicts"),
 	SNMP_FIELD(struct arp_mib, out_nomem, "ArpOutNoMem"),
 	SNMP_FIELD(struct arp_mib, no_in_dev, "ArpNoInDev"),
+	SNMP_FIELD(struct arp_mib, error_reports, "ArpErrorReports"),
 };
 SNMP_MIB("Arp", &arp_mib, arp_fields);
 
@@ -123,6 +126,27 @@ static void arp_announce_all(struct net_device *dev)
 
 	for (unsigned int i = 0; in && i < in->n_ifa && i < IN_IFADDR_MAX; i++)
 		arp_announce(dev, in->ifa[i].ifa_local);
+}
+
+/* Linux's arp_error_report: a packet of ours that waited for a neighbour
+ * that never answered. Linux loops an ICMP host unreachable back to the
+ * sender; without a loopback device the protocol's error handler is called
+ * with the packet as the quote, which is what icmp_rcv would do with it.
+ * Only first fragments quote the transport header. */
+void arp_error_report(struct sk_buff *skb)
+{
+	const struct iphdr *iph = (const struct iphdr *)skb->data;
+	const struct net_protocol *prot;
+
+	if (skb->len < sizeof(*iph) || ip_version(iph) != IPVERSION ||
+	    skb->len < ip_hdrlen(iph) + 8 || (ntohs(iph->frag_off) & IP_OFFMASK) ||
+	    !inet_addr_is_local(iph->saddr))
+		return;
+	prot = inet_get_protocol(iph->protocol);
+	if (!prot || !prot->err_handler)
+		return;
+	arp_mib.error_reports++;
+	prot->err_handler(skb, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0);
 }
 
 /* ---- arping --------------------------------------------------------------- */

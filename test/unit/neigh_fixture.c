@@ -5,6 +5,7 @@
 #include "skb_arena.h"
 #include "net/ip_hdr.h"
 #include "net/ip_shell.h"
+#include "net/protocol.h"
 #include "net/snmp.h"
 #include "kernel/irqflags.h"
 #include "kernel/ktimer.h"
@@ -245,6 +246,28 @@ static void set_addr(struct in_device *in, struct net_device *dev, be32 addr, un
 	in->n_ifa = 1;
 }
 
+unsigned int err_reports;
+uint8_t err_type, err_code;
+be32 err_saddr;
+
+static void fake_udp_err(struct sk_buff *skb, uint8_t type, uint8_t code, uint32_t info)
+{
+	const struct iphdr *iph = (const struct iphdr *)skb->data;
+
+	(void)info;
+	err_reports++;
+	err_type = type;
+	err_code = code;
+	err_saddr = iph->saddr;
+}
+
+static const struct net_protocol fake_udp = { .err_handler = fake_udp_err };
+
+const struct net_protocol *inet_get_protocol(uint8_t protocol)
+{
+	return protocol == 17 ? &fake_udp : NULL;
+}
+
 /* ---- packets -------------------------------------------------------------- */
 
 struct sk_buff *arp_skb(struct net_device *dev, uint16_t op, const uint8_t *sha, be32 sip,
@@ -421,6 +444,7 @@ int neigh_setup(void **state)
 	tx_count = 0;
 	xmit_rc = NET_XMIT_SUCCESS;
 	sleep_hook = NULL;
+	err_reports = 0;
 	fake_thread.pending_signal = 0;
 	printk_capture_reset();
 	test_skb_mark();

@@ -36,6 +36,11 @@ extern unsigned int tx_count;
 /* What dev_queue_xmit answers (NET_XMIT_SUCCESS unless a test says). */
 extern int xmit_rc;
 
+/* What the fake UDP (protocol 17) error handler was told, last first. */
+extern unsigned int err_reports;
+extern uint8_t err_type, err_code;
+extern be32 err_saddr;
+
 /* The clock: jiffies() is now_ms; ktime_get_ns() adds now_extra_ns. */
 extern uint64_t now_ms;
 /* Moves the clock on by ms, firing every timer that falls due, in order,

@@ -89,6 +89,12 @@ static void test_incomplete_retries_then_failed(void **state)
 	assert_int_equal(mib("NeighResolveFailed"), 1);
 	assert_int_equal(mib("NeighUnresFailedDrops"), 1);
 	assert_int_equal(mib("ArpOutRequests"), 3);
+	/* Its sender hears "host unreachable", as from a looped-back ICMP. */
+	assert_int_equal(err_reports, 1);
+	assert_int_equal(err_type, 3);
+	assert_int_equal(err_code, 1);
+	assert_int_equal(err_saddr, OURS);
+	assert_int_equal(mib("ArpErrorReports"), 1);
 	/* FAILED stays quiet... */
 	advance(10000);
 	assert_int_equal(tx_count, 3);
@@ -97,6 +103,19 @@ static void test_incomplete_retries_then_failed(void **state)
 	assert_int_equal(entry(PEER)->nud_state, NUD_INCOMPLETE);
 	assert_int_equal(tx_count, 4);
 	assert_int_equal(entry(PEER)->probes, 1);
+
+	/* Packets not from us, and later fragments, have nobody to tell (the
+	 * restarted PEER fails again meanwhile: one more report). */
+	struct neighbour *n = neigh_lookup_or_create(&eth0, ip4(10, 0, 0, 6));
+	struct sk_buff *frag = ip_skb(OURS, ip4(10, 0, 0, 6), 8, 3);
+
+	((struct iphdr *)frag->data)->frag_off = htons(185);
+	neigh_output(n, ip_skb(ip4(10, 0, 0, 77), ip4(10, 0, 0, 6), 8, 4));
+	neigh_output(n, frag);
+	advance(3 * LATE(1000));
+	assert_int_equal(n->nud_state, NUD_FAILED);
+	assert_int_equal(mib("NeighUnresFailedDrops"), 4);
+	assert_int_equal(err_reports, 2);
 }
 
 static void test_resolution_flushes_queue_in_order(void **state)
