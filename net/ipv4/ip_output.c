@@ -19,6 +19,7 @@
 #include "net/netdevice.h"
 #include "net/netfilter.h"
 #include "net/sock.h"
+#include "kernel/softirq.h"
 #include "kernel/time.h"
 
 /* IP IDs (RFC 6864): a counter per bucket of destinations, each bucket
@@ -92,6 +93,7 @@ int ip_finish_output2(struct sk_buff *skb)
 	const struct rtable *rt = skb->rt;
 	struct net_device *dev = rt->dev;
 	struct neighbour *n;
+	int rc;
 
 	if (rt->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST)) {
 		static const uint8_t bcast[ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
@@ -114,11 +116,15 @@ int ip_finish_output2(struct sk_buff *skb)
 	 * on the wire to an ARP that nobody answers. */
 	if (rt->rt_flags & RTCF_LOCAL)
 		return ip_out_drop(skb, &ip_statistics.out_no_loopback, -ENETUNREACH);
-	n = neigh_lookup_or_create(dev, rt->rt_gateway);
-	if (!n)
-		return ip_out_drop(skb, &ip_statistics.out_no_neigh, -ENOBUFS);
 	skb->rt = NULL;
-	return xmit_errno(neigh_output(n, skb));
+	/* The entry may only be freed by a softirq (gc, link down): none may run
+	 * between its lookup and its last use. */
+	local_bh_disable();
+	n = neigh_lookup_or_create(dev, rt->rt_gateway);
+	rc = n ? xmit_errno(neigh_output(n, skb)) :
+		 ip_out_drop(skb, &ip_statistics.out_no_neigh, -ENOBUFS);
+	local_bh_enable();
+	return rc;
 }
 
 int ip_finish_output(struct sk_buff *skb)
