@@ -303,6 +303,44 @@ const char *cmdline_scan_ipv4(const char *s, uint32_t *out)
 	return s;
 }
 
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+const char *cmdline_scan_mac(const char *s, uint8_t out[6])
+{
+	uint8_t mac[6];
+
+	for (int i = 0; i < 6; i++) {
+		int hi, lo;
+
+		if (i > 0) {
+			if (*s != ':')
+				return NULL;
+			s++;
+		}
+		hi = hex_digit(*s);
+		if (hi < 0)
+			return NULL;
+		s++;
+		lo = hex_digit(*s);
+		if (lo >= 0) {
+			hi = hi * 16 + lo;
+			s++;
+		}
+		mac[i] = (uint8_t)hi;
+	}
+	memcpy(out, mac, sizeof(mac));
+	return s;
+}
+
 const char *cmdline_scan_ipv4_cidr(const char *s, struct ipv4_cidr *out)
 {
 	uint32_t addr;

@@ -121,6 +121,9 @@ void cmdline_dump(void);
  * s does not start with one; *out is written only on success. */
 const char *cmdline_scan_ipv4(const char *s, uint32_t *out);
 const char *cmdline_scan_ipv4_cidr(const char *s, struct ipv4_cidr *out);
+/* A MAC address "52:54:00:12:34:57", one or two hex digits a byte, as iproute2
+ * takes it; out is written only on success. */
+const char *cmdline_scan_mac(const char *s, uint8_t out[6]);
 /* Renders a host-order address as a dotted quad; size >= 16 always fits. */
 void cmdline_format_ipv4(uint32_t addr, char *buf, size_t size);
 

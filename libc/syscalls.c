@@ -106,18 +106,7 @@ int _fcntl(int fd, int cmd, ...)
 	return fd_fcntl(fd, cmd, arg);
 }
 
-int fcntl(int fd, int cmd, ...)
-{
-	va_list ap;
-	long arg = 0;
-
-	if (cmd == F_SETFL) {
-		va_start(ap, cmd);
-		arg = va_arg(ap, int);
-		va_end(ap);
-	}
-	return fd_fcntl(fd, cmd, arg);
-}
+int fcntl(int fd, int cmd, ...) __attribute__((alias("_fcntl")));
 
 int _isatty(int fd)
 {

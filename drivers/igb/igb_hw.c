@@ -164,16 +164,6 @@ static struct igb_mac_override igb_mac_param;
  * same address would only confuse the network. */
 static bool igb_mac_param_used;
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 static bool igb_valid_mac(const uint8_t *a)
 {
@@ -189,15 +179,10 @@ static int igb_mac_parse(const char *val, void *var)
 	struct igb_mac_override *m = var;
 	uint8_t a[ETH_ALEN];
 
-	for (unsigned i = 0; i < ETH_ALEN; i++) {
-		const char *p = val + 3 * i;
-		int hi = hex_digit(p[0]), lo = hi < 0 ? -1 : hex_digit(p[1]);
-		char sep = lo < 0 ? '\0' : p[2];
+	const char *end = cmdline_scan_mac(val, a);
 
-		if (lo < 0 || sep != (i == ETH_ALEN - 1 ? '\0' : ':'))
-			return -1;
-		a[i] = (uint8_t)(hi << 4 | lo);
-	}
+	if (!end || *end)
+		return -1;
 	/* A multicast or all-zero source address is never valid on the wire. */
 	if (!igb_valid_mac(a))
 		return -1;

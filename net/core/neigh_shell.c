@@ -46,37 +46,11 @@ static void fmt_ipv4(char *buf, be32 addr)
 	cmdline_format_ipv4(ntohl(addr), buf, 16);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* "52:54:00:12:34:57", one or two hex digits a byte. */
 static bool parse_mac(const char *s, uint8_t *mac)
 {
-	for (int i = 0; i < ETH_ALEN; i++) {
-		int hi = hexval(*s), lo;
+	const char *end = cmdline_scan_mac(s, mac);
 
-		if (hi < 0)
-			return false;
-		s++;
-		lo = hexval(*s);
-		if (lo >= 0) {
-			hi = hi * 16 + lo;
-			s++;
-		}
-		mac[i] = (uint8_t)hi;
-		if (*s != (i < ETH_ALEN - 1 ? ':' : '\0'))
-			return false;
-		s++;
-	}
-	return true;
+	return end && !*end;
 }
 
 /* ---- ip neigh ------------------------------------------------------------- */

@@ -454,9 +454,33 @@ static void test_fuzz(void **state)
 	}
 }
 
+static void test_scan_mac(void **state)
+{
+	uint8_t mac[6] = { 9, 9, 9, 9, 9, 9 };
+	const char *end;
+
+	(void)state;
+	end = cmdline_scan_mac("52:54:00:12:34:5f rest", mac);
+	assert_non_null(end);
+	assert_string_equal(end, " rest");
+	assert_memory_equal(mac, ((uint8_t[]){ 0x52, 0x54, 0x00, 0x12, 0x34, 0x5f }), 6);
+	/* One digit a byte is fine, as iproute2 takes it. */
+	assert_non_null(cmdline_scan_mac("2:4:0:A:b:c", mac));
+	assert_memory_equal(mac, ((uint8_t[]){ 2, 4, 0, 0xa, 0xb, 0xc }), 6);
+	/* Too few bytes, a bad digit, a wrong separator: nothing written. */
+	memset(mac, 9, sizeof(mac));
+	assert_null(cmdline_scan_mac("52:54:00:12:34", mac));
+	assert_null(cmdline_scan_mac("52:54:00:12:34:zz", mac));
+	assert_null(cmdline_scan_mac("52-54-00-12-34-56", mac));
+	assert_null(cmdline_scan_mac("", mac));
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(mac[i], 9);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_scan_mac),
 		cmocka_unit_test_setup(test_section_holds_all_params, setup),
 		cmocka_unit_test_setup(test_good_every_type, setup),
 		cmocka_unit_test_setup(test_bool_forms, setup),
