@@ -127,14 +127,6 @@ static void print_link(int ifindex, struct net_device *dev, int stats_level)
 	}
 }
 
-/* iproute2 accepts any prefix of a keyword ("l", "li", ... "link"). */
-static bool matches(const char *arg, const char *keyword)
-{
-	size_t n = strlen(arg);
-
-	return n > 0 && n <= strlen(keyword) && strncmp(arg, keyword, n) == 0;
-}
-
 /* A whole decimal number within [lo, hi]. */
 static bool parse_num(const char *arg, long lo, long hi, long *out)
 {
@@ -260,7 +252,7 @@ _Static_assert(sizeof(struct ip_object) % 8 == 0, "ipobjects entries tile their 
 const struct ip_object *ip_object_find(const char *word)
 {
 	for (const struct ip_object *o = __start_ipobjects; o < __stop_ipobjects; o++)
-		if (matches(word, o->name))
+		if (shell_matches(word, o->name))
 			return o;
 	return NULL;
 }
@@ -278,20 +270,20 @@ static int cmd_ip(int argc, char **argv)
 	int stats = 0, i = 1;
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (matches(argv[i] + 1, "stats") || matches(argv[i] + 1, "statistics"))
+		if (shell_matches(argv[i] + 1, "stats") || shell_matches(argv[i] + 1, "statistics"))
 			stats++;
 		else {
 			kprintf("Option \"%s\" is unknown, try \"ip help\".\n", argv[i]);
 			return -1;
 		}
 	}
-	if (i >= argc || matches(argv[i], "help")) {
+	if (i >= argc || shell_matches(argv[i], "help")) {
 		kprintf(IP_USAGE);
 		ip_object_usage();
 		return i >= argc ? -1 : 0;
 	}
 	/* "ip l" is link, as in iproute2; every other object registers itself. */
-	if (!matches(argv[i], "link")) {
+	if (!shell_matches(argv[i], "link")) {
 		const struct ip_object *o = ip_object_find(argv[i]);
 
 		if (o)
@@ -301,9 +293,9 @@ static int cmd_ip(int argc, char **argv)
 	}
 	i++;
 	/* Before "show", as in iproute2: a bare "s" means set. */
-	if (i < argc && matches(argv[i], "set"))
+	if (i < argc && shell_matches(argv[i], "set"))
 		return ip_link_set(argc - i - 1, argv + i + 1);
-	if (i < argc && (matches(argv[i], "show") || matches(argv[i], "list") ||
+	if (i < argc && (shell_matches(argv[i], "show") || shell_matches(argv[i], "list") ||
 			 strcmp(argv[i], "ls") == 0))
 		i++;
 	if (i < argc && strcmp(argv[i], "dev") == 0)

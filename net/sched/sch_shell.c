@@ -72,14 +72,6 @@ static void show_dev(struct net_device *dev, bool show_name, bool stats)
 			print_qdisc(dev, dev->tx_queue[i].qdisc, show_name, stats);
 }
 
-/* iproute2 accepts any prefix of a keyword. */
-static bool matches(const char *arg, const char *keyword)
-{
-	size_t n = strlen(arg);
-
-	return n > 0 && n <= strlen(keyword) && strncmp(arg, keyword, n) == 0;
-}
-
 static int cmd_tc(int argc, char **argv)
 {
 	struct net_device *dev = NULL;
@@ -87,25 +79,25 @@ static int cmd_tc(int argc, char **argv)
 	int i = 1;
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (matches(argv[i] + 1, "statistics") || matches(argv[i] + 1, "stats")) {
+		if (shell_matches(argv[i] + 1, "statistics") || shell_matches(argv[i] + 1, "stats")) {
 			stats = true;
 		} else {
 			kprintf("Option \"%s\" is unknown, try \"tc -help\".\n", argv[i]);
 			return -1;
 		}
 	}
-	if (i >= argc || matches(argv[i], "help")) {
+	if (i >= argc || shell_matches(argv[i], "help")) {
 		kprintf(TC_USAGE);
 		return i >= argc ? -1 : 0;
 	}
-	if (!matches(argv[i], "qdisc")) {
+	if (!shell_matches(argv[i], "qdisc")) {
 		kprintf("Object \"%s\" is unknown, try \"tc help\".\n", argv[i]);
 		return -1;
 	}
 	i++;
 	if (i < argc) {
-		if (!matches(argv[i], "show") && !matches(argv[i], "list") &&
-		    !matches(argv[i], "lst")) {
+		if (!shell_matches(argv[i], "show") && !shell_matches(argv[i], "list") &&
+		    !shell_matches(argv[i], "lst")) {
 			kprintf("Command \"%s\" is unknown, try \"tc qdisc help\".\n", argv[i]);
 			return -1;
 		}
