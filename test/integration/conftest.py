@@ -99,6 +99,17 @@ def _keep(vm, dest, start=0):
           + vm.log[start:].decode("utf-8", "replace"))
 
 
+def _keep_all(vms, name):
+    """Closes the VMs and keeps every one's serial log and pcap under build/integration/name/."""
+    for vm in vms:
+        vm.close()
+        dest = ARTIFACTS / name / vm.workdir.name
+        dest.mkdir(parents=True, exist_ok=True)
+        (dest / "serial.log").write_bytes(vm.log)
+        if vm.pcap.exists():
+            shutil.copy(vm.pcap, dest / "net.pcap")
+
+
 @pytest.fixture
 def netns(request):
     """A fresh NetNS (tap at 10.0.0.1/24, no guest yet), removed afterwards."""
@@ -128,13 +139,7 @@ def tap_module(request, tmp_path_factory):
                        getattr(request.module, "GUEST_APPEND", TAP_APPEND))
     finally:
         if getattr(request.module, "ringos_failed", False):
-            for vm in ns.vms:
-                vm.close()
-                dest = ARTIFACTS / name / vm.workdir.name
-                dest.mkdir(parents=True, exist_ok=True)
-                (dest / "serial.log").write_bytes(vm.log)
-                if vm.pcap.exists():
-                    shutil.copy(vm.pcap, dest / "net.pcap")
+            _keep_all(ns.vms, name)
         ns.close()
 
 
@@ -148,6 +153,72 @@ def tap(request, tap_module):
     vm = tap_module.vm
     start = len(vm.log)
     yield tap_module
+    failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+    if failed:
+        for _ in range(1000):
+            if not vm._pump(0):
+                break
+        _keep(vm, ARTIFACTS / request.node.name.replace("/", "_") / vm.workdir.name, start)
+
+
+# ---- a scripted peer on QEMU's dgram netdev, one VM per module (no root) --------------
+class DgramGuest:
+    """One ringos on a dgram netdev wired to an L2Peer, shared by a module's
+    tests; rebooted on the same peer socket when a test left it dead."""
+
+    def __init__(self, workdir, append):
+        self.workdir = workdir
+        self.append = append
+        self.peer = L2Peer(workdir / "peer")
+        self.vms = []
+        self.vm = None
+        self.boot()
+
+    def boot(self):
+        if self.vm is not None:
+            self.vm.close()
+        self.peer.qemu_path.unlink(missing_ok=True)
+        self.vm = Ringos(self.workdir / f"vm{len(self.vms)}", append=self.append,
+                         netdev=self.peer.netdev)
+        self.vms.append(self.vm)
+        self.vm.wait_ready(60)
+
+    def alive(self):
+        return self.vm.proc.poll() is None and "PANIC:" not in self.vm.text
+
+    def command(self, line, timeout=15.0):
+        return self.vm.command(line, timeout=timeout)
+
+    def close(self):
+        for vm in self.vms:
+            vm.close()
+        self.peer.close()
+
+
+@pytest.fixture(scope="module")
+def dgram_module(request, tmp_path_factory):
+    """A DgramGuest for the module (GUEST_APPEND sets its command line); every VM's
+    log and pcap are kept if a test of the module failed."""
+    name = request.module.__name__.rsplit(".", 1)[-1]
+    g = DgramGuest(tmp_path_factory.mktemp(name),
+                   getattr(request.module, "GUEST_APPEND", TAP_APPEND))
+    try:
+        yield g
+    finally:
+        g.close()
+        if getattr(request.module, "ringos_failed", False):
+            _keep_all(g.vms, name)
+
+
+@pytest.fixture
+def dgram(request, dgram_module):
+    """The module's dgram guest for one test (rebooted first if dead), with the
+    same log keeping as `tap`."""
+    if not dgram_module.alive():
+        dgram_module.boot()
+    vm = dgram_module.vm
+    start = len(vm.log)
+    yield dgram_module
     failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
     if failed:
         for _ in range(1000):

@@ -22,8 +22,10 @@ import os
 import re
 import signal
 import socket
+import struct
 import subprocess
 import time
+from pathlib import Path
 
 from ringos_qemu import Ringos
 
@@ -139,10 +141,11 @@ class NetNS:
         _ip("-n", self.name, "link", "set", self.tap, "up")
 
     # --- host side -----------------------------------------------------------------
-    def run(self, args, timeout=30.0, check=False, input=None):
-        """Runs a host tool in the namespace; killed after `timeout` seconds."""
+    def run(self, args, timeout=30.0, check=False, input=None, text=True):
+        """Runs a host tool in the namespace; killed after `timeout` seconds.
+        text=False passes input and output as bytes."""
         return subprocess.run(["ip", "netns", "exec", self.name, *args], capture_output=True,
-                              text=True, timeout=timeout, check=check, input=input)
+                              text=text, timeout=timeout, check=check, input=input)
 
     def popen(self, args, **kw):
         """A background host tool in the namespace, ended at close()."""
@@ -156,9 +159,10 @@ class NetNS:
         return _ip("-n", self.name, *args, timeout=timeout, check=check)
 
     def sysctl(self, key, value):
-        r = self.run(["sysctl", "-qw", f"{key}={value}"], timeout=10)
-        if r.returncode != 0:
-            raise RuntimeError(f"sysctl {key}={value} in {self.name}: {r.stderr.strip()}")
+        """Sets a net.* sysctl of the namespace (/proc/sys/net is per namespace, seen
+        from the thread's own)."""
+        with self.entered(), open("/proc/sys/" + key.replace(".", "/"), "w") as f:
+            f.write(f"{value}\n")
 
     @property
     def mac(self):
@@ -278,3 +282,60 @@ class TapGuest:
 
     def command(self, line, timeout=15.0):
         return self.vm.command(line, timeout=timeout)
+
+
+# --- reading the guest's shell ---------------------------------------------------------
+def guest_netstat(vm):
+    """`netstat -s` as a dict of nstat name -> value."""
+    out = vm.command("netstat -s")
+    return {m.group(1): int(m.group(2))
+            for m in re.finditer(r"^([A-Za-z][A-Za-z0-9_]*)\s+(\d+)\b", out, re.M)}
+
+
+def counter_delta(before, after, *names):
+    """How much the named counters (summed; missing ones count 0) grew."""
+    return sum(after.get(n, 0) - before.get(n, 0) for n in names)
+
+
+def guest_neigh(vm, addr=None):
+    """`ip neigh` as a list of (address, lladdr or None, state); only `addr` if given."""
+    rows = []
+    for line in vm.command("ip neigh").splitlines():
+        m = re.match(r"\s*(\d+\.\d+\.\d+\.\d+)\s+dev\s+\S+(?:\s+lladdr\s+([0-9a-f:]{17}))?"
+                     r"(?:.*?\b(INCOMPLETE|REACHABLE|STALE|DELAY|PROBE|FAILED|NOARP|PERMANENT)\b)?",
+                     line)
+        if m and (addr is None or m.group(1) == addr):
+            rows.append((m.group(1), m.group(2), m.group(3)))
+    return rows
+
+
+def guest_ping(vm, host=HOST_IP, count=3, size=None, interval=None, deadline=None):
+    """Runs the guest's ping; returns (summary tuple or None, its output)."""
+    args = ["ping", "-c", str(count)]
+    if size is not None:
+        args += ["-s", str(size)]
+    if interval is not None:
+        args += ["-i", str(interval)]
+    if deadline is not None:
+        args += ["-w", str(deadline)]
+    args.append(host)
+    bound = (deadline or count * (interval or 1.0) + 5) + 10
+    out = vm.command(" ".join(args), timeout=bound)
+    return ping_summary(out), out
+
+
+def read_pcap(path):
+    """The frames of a pcap file QEMU may still be writing (a torn last record is
+    left out)."""
+    data = Path(path).read_bytes() if Path(path).exists() else b""
+    if len(data) < 24:
+        return []
+    endian = "<" if data[:4] == b"\xd4\xc3\xb2\xa1" else ">"
+    frames, off = [], 24
+    while off + 16 <= len(data):
+        incl = struct.unpack_from(endian + "IIII", data, off)[2]
+        if off + 16 + incl > len(data):
+            break
+        frames.append(data[off + 16:off + 16 + incl])
+        off += 16 + incl
+    return frames
