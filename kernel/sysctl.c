@@ -73,12 +73,44 @@ static bool show(struct ctl_table *t, const void *arg)
 	return false;
 }
 
+#define SYSCTL_LIST_MAX 256
+
+struct sorted_list {
+	struct ctl_table *t[SYSCTL_LIST_MAX];
+	size_t n;
+};
+
+/* Insertion keeps the list in name order, as `sysctl -a` prints it. */
+static bool collect(struct ctl_table *t, const void *arg)
+{
+	struct sorted_list *l = (struct sorted_list *)arg;
+	size_t i;
+
+	if (l->n == SYSCTL_LIST_MAX)
+		return true;
+	for (i = l->n++; i > 0 && strcmp(l->t[i - 1]->procname, t->procname) > 0; i--)
+		l->t[i] = l->t[i - 1];
+	l->t[i] = t;
+	return false;
+}
+
+static void show_all(void)
+{
+	static struct sorted_list l;
+
+	l.n = 0;
+	if (sysctl_each(collect, &l))
+		kprintf("sysctl: more than %d entries, the rest not shown\n", SYSCTL_LIST_MAX);
+	for (size_t i = 0; i < l.n; i++)
+		show(l.t[i], NULL);
+}
+
 static int cmd_sysctl(int argc, char **argv)
 {
 	int rc = 0;
 
 	if (argc == 1 || (argc == 2 && !strcmp(argv[1], "-a"))) {
-		sysctl_each(show, NULL);
+		show_all();
 		return 0;
 	}
 	for (int i = 1; i < argc; i++) {
