@@ -351,34 +351,6 @@ uint64_t mib(const char *name)
 	return v;
 }
 
-extern const struct shell_cmd __start_shellcmds[], __stop_shellcmds[];
-extern const struct ip_object __start_ipobjects[], __stop_ipobjects[];
-
-int run_cmd(const char *line)
-{
-	char buf[256], *argv[SHELL_MAX_ARGS + 1], *save = NULL;
-	int argc = 0;
-
-	assert_true(strlen(line) < sizeof(buf));
-	strcpy(buf, line);
-	for (char *t = strtok_r(buf, " ", &save); t && argc < SHELL_MAX_ARGS;
-	     t = strtok_r(NULL, " ", &save))
-		argv[argc++] = t;
-	argv[argc] = NULL;
-	if (!strcmp(argv[0], "ip")) {
-		/* dev_shell's `ip` hands "OBJECT ARGS" on: the object's prefix rule. */
-		for (const struct ip_object *o = __start_ipobjects; o < __stop_ipobjects; o++)
-			if (argc > 1 && !strncmp(o->name, argv[1], strlen(argv[1])))
-				return o->fn(argc - 1, argv + 1);
-		fail_msg("no ip object %s", argv[1]);
-	}
-	for (const struct shell_cmd *c = __start_shellcmds; c < __stop_shellcmds; c++)
-		if (!strcmp(c->name, argv[0]))
-			return c->fn(argc, argv);
-	fail_msg("no shell command %s", argv[0]);
-	return -1;
-}
-
 /* ---- fixtures ------------------------------------------------------------- */
 
 int neigh_group_setup(void **state)

@@ -13,6 +13,7 @@
 #define RINGOS_TEST_NEIGH_FIXTURE_H
 
 #include "host_support.h"
+#include "shell_run.h"
 #include "net/arp.h"
 #include "net/arp_hdr.h"
 #include "net/inetdevice.h"
@@ -81,7 +82,6 @@ void expect_arp_frame(const struct fake_frame *f, const uint8_t *dst, uint16_t o
 uint64_t mib(const char *name);
 /* Runs a shell line through the linker table ("ip neigh ..." through the
  * ip objects), output in printk_capture. */
-int run_cmd(const char *line);
 
 /* cmocka fixtures: group setup once (arena, caches, neigh_init, arp_init,
  * devices up); each test starts with an empty table, default tunables,

@@ -4,27 +4,9 @@
  * from netdev_fixture.h. */
 #include <string.h>
 #include "netdev_fixture.h"
+#include "shell_run.h"
 #include "kernel/shell.h"
 
-extern const struct shell_cmd __start_shellcmds[], __stop_shellcmds[];
-
-static int run_cmd(const char *line)
-{
-	char buf[128], *argv[SHELL_MAX_ARGS + 1], *save = NULL;
-	int argc = 0;
-
-	assert_true(strlen(line) < sizeof(buf));
-	strcpy(buf, line);
-	for (char *t = strtok_r(buf, " ", &save); t && argc < SHELL_MAX_ARGS;
-	     t = strtok_r(NULL, " ", &save))
-		argv[argc++] = t;
-	argv[argc] = NULL;
-	for (const struct shell_cmd *c = __start_shellcmds; c < __stop_shellcmds; c++)
-		if (strcmp(c->name, argv[0]) == 0)
-			return c->fn(argc, argv);
-	fail_msg("no shell command %s", argv[0]);
-	return -1;
-}
 
 /* `ip link` lists every device: besides eth0 and eth1, one its driver
  * named and one more the core names. */

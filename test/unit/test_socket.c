@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include "host_support.h"
+#include "shell_run.h"
 #include "fake_inet.h"
 #include "skb_arena.h"
 #include "kernel/sched.h"
@@ -329,19 +330,6 @@ static void test_text_addresses(void **state)
 	assert_int_equal(errno, ENOSPC);
 }
 
-extern const struct shell_cmd __start_shellcmds[], __stop_shellcmds[];
-
-static int run_ss(void)
-{
-	char a0[] = "ss", a1[] = "-uan";
-	char *argv[] = { a0, a1, NULL };
-
-	for (const struct shell_cmd *c = __start_shellcmds; c < __stop_shellcmds; c++)
-		if (!strcmp(c->name, "ss"))
-			return c->fn(2, argv);
-	fail();
-	return -1;
-}
 
 static void test_ss(void **state)
 {
@@ -353,7 +341,7 @@ static void test_ss(void **state)
 	assert_int_equal(connect(b, (struct sockaddr *)&peer, sizeof(peer)), 0);
 	arrive(7, "abcd");
 	printk_capture_reset();
-	assert_int_equal(run_ss(), 0);
+	assert_int_equal(run_cmd("ss -uan"), 0);
 	assert_non_null(strstr(printk_capture, "State    Recv-Q   Send-Q"));
 	assert_non_null(strstr(printk_capture, "UNCONN"));
 	assert_non_null(strstr(printk_capture, "0.0.0.0:7 "));
