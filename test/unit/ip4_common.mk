@@ -1,7 +1,7 @@
 # Sources shared by the IPv4 core suites (route, ip_input, ip_output,
 # ip_fragment, netfilter): the whole layer against test/unit/ipv4_fakes.c.
 # Named to sort before the suites' .mk files, which use these.
-IPV4_TEST_SRCS = test/unit/ipv4_fakes.c net/ipv4/af_inet.c net/ipv4/devinet.c \
+IPV4_TEST_SRCS = test/unit/ipv4_fakes.c test/unit/fake_timer.c net/ipv4/af_inet.c net/ipv4/devinet.c \
 	net/ipv4/route.c net/ipv4/ip_input.c net/ipv4/ip_output.c net/ipv4/ip_fragment.c \
 	net/ipv4/netfilter.c net/ipv4/protocol.c net/ipv4/ip_shell.c net/core/snmp.c \
 	net/core/skbuff.c net/core/skb_checksum.c net/core/checksum.c kernel/cmdline.c \

@@ -1,6 +1,7 @@
 /* Fakes for the IPv4 core suites: see ipv4_fakes.h. */
 #include <string.h>
 #include "ipv4_fakes.h"
+#include "fake_timer.h"
 #include "host_support.h"
 #include "skb_arena.h"
 #include "net/checksum.h"
@@ -34,7 +35,6 @@ unsigned int fake_icmp_count;
 unsigned int fake_arp_announces;
 unsigned int fake_wakeups;
 uint64_t fake_now_ms;
-static struct timer_base fake_timers;
 static int bh_depth;
 
 /* ---- device layer ---------------------------------------------------------------- */
@@ -154,13 +154,10 @@ void icmp_send(struct sk_buff *skb_in, uint8_t type, uint8_t code, be32 info)
 
 uint64_t jiffies(void) { return fake_now_ms; }
 uint64_t ktime_get_ns(void) { return fake_now_ms * 1000000ull; }
-void timer_mod(struct timer_list *t, uint64_t expires) { mod_timer(&fake_timers, t, expires); }
-bool timer_del(struct timer_list *t) { return del_timer(&fake_timers, t); }
 
 void fake_clock_advance(uint64_t ms)
 {
-	fake_now_ms += ms;
-	timer_base_run(&fake_timers, fake_now_ms);
+	fake_timer_advance(&fake_now_ms, ms);
 }
 
 void local_bh_disable(void) { bh_depth++; }
@@ -181,7 +178,7 @@ void wake_up(struct wait_queue_head *wq)
 void ipv4_fakes_setup(void)
 {
 	test_skb_arena_setup();
-	timer_base_init(&fake_timers, fake_now_ms);
+	fake_timer_init(fake_now_ms);
 	ip_init();
 	/* Each device's in_device lives for good, as on the box. */
 	assert_int_equal(inetdev_init(&fake_eth0), 0);

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <string.h>
 #include "neigh_fixture.h"
+#include "fake_timer.h"
 #include "skb_arena.h"
 #include "net/ip_hdr.h"
 #include "net/ip_shell.h"
@@ -34,7 +35,6 @@ void (*sleep_hook)(uint64_t deadline_ns);
 struct thread fake_thread = { .name = "test" };
 struct thread *current = &fake_thread;
 
-static struct timer_base base;
 static struct notifier_block *netdev_chain;
 static struct inetaddr_notifier *inetaddr_chain;
 static struct packet_type *arp_pt;
@@ -46,30 +46,9 @@ static bool woken;
 uint64_t jiffies(void) { return now_ms; }
 uint64_t ktime_get_ns(void) { return now_ms * NSEC_PER_MSEC; }
 
-void timer_mod(struct timer_list *t, uint64_t expires)
-{
-	timer_base_forward(&base, now_ms);
-	mod_timer(&base, t, expires);
-}
-
-bool timer_del(struct timer_list *t) { return del_timer(&base, t); }
-
 void advance(uint64_t ms)
 {
-	uint64_t target = now_ms + ms;
-
-	for (int guard = 0;; guard++) {
-		uint64_t next = timer_base_next_expiry(&base);
-
-		assert_true(guard < 1000000);
-		if (next > target)
-			break;
-		if (next > now_ms)
-			now_ms = next;
-		timer_base_run(&base, now_ms);
-	}
-	now_ms = target;
-	timer_base_run(&base, now_ms);
+	fake_timer_advance(&now_ms, ms);
 }
 
 void local_bh_disable(void) { bh_depth++; }
@@ -357,7 +336,7 @@ int neigh_group_setup(void **state)
 {
 	(void)state;
 	now_ms = 1000000;
-	timer_base_init(&base, now_ms);
+	fake_timer_init(now_ms);
 	test_skb_arena_setup();
 	neigh_init();
 	arp_init();
