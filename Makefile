@@ -3,7 +3,7 @@
 #   make run         boot the ISO in QEMU (-device igb, user networking, serial here)
 #   make run-kernel  boot the ELF with -kernel
 #   make test        host unit tests, then integration tests in QEMU
-#   make bench       boot-time and driver benchmarks (README figures)
+#   make bench       boot-time, driver and round-trip benchmarks (README figures)
 #   make fuzz        libFuzzer on the raw-frame entry point (FUZZ_SECONDS=60)
 #   make deps        install missing dependencies (root) or print the command
 VERSION   := 0.1.0
@@ -136,6 +136,7 @@ $(BUILD)/bench/empty.elf: test/bench/empty.S
 bench: all $(BUILD)/bench/empty.elf
 	$(PYTHON) test/bench/boot.py
 	$(PYTHON) test/bench/l2blast.py
+	$(PYTHON) test/bench/net_rtt.py
 
 clean:
 	rm -rf $(BUILD)
