@@ -2,15 +2,16 @@
 unreachable quoting the offending datagram, protocol unreachable, and the
 rate limit that bounds a burst of them (a token bucket per destination, as
 Linux's icmp_ratelimit, plus the global icmp_msgs_per_sec), and time exceeded
-when a datagram's fragments never all arrive."""
+when a datagram's fragments never all arrive; and a frag-needed from the host
+lowering the path MTU."""
 import socket
 import struct
 import time
 
 import pytest
-from scapy.layers.inet import IP, UDP
+from scapy.layers.inet import ICMP, IP, UDP
 
-from netns import GUEST_IP, HOST_IP, counter_delta, guest_netstat
+from netns import GUEST_IP, HOST_IP, counter_delta, guest_netstat, read_pcap
 
 pytestmark = pytest.mark.hard_timeout(60)
 
@@ -123,3 +124,35 @@ def test_reassembly_timeout_time_exceeded(tap):
     assert counter_delta(before, after, "IpReasmTimeout") == 1
     assert counter_delta(before, after, "IpReasmFails") == 1
     assert counter_delta(before, after, "IcmpOutTimeExcds") == 1
+
+
+def test_frag_needed_lowers_path_mtu(tap):
+    """A frag-needed from the host (RFC 1191) about a datagram ringos sent: the
+    route cache takes the smaller MTU (`ip route get` shows it) and what ringos
+    sends to the host afterwards is fragmented to fit it, still byte-exact."""
+    mtu = 1000
+    quoted = bytes(IP(src=GUEST_IP, dst=HOST_IP, proto=17, flags="DF", id=7) /
+                   UDP(sport=7, dport=40404) / bytes(1400))[:28]
+    raw = tap.ns.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    try:
+        msg = IP(src=HOST_IP, dst=GUEST_IP) / ICMP(type=3, code=4, nexthopmtu=mtu) / quoted
+        raw.sendto(bytes(msg), (GUEST_IP, 0))
+    finally:
+        raw.close()
+    deadline = time.monotonic() + 5
+    while f"mtu {mtu}" not in (out := tap.command("ip route get 10.0.0.1")):
+        assert time.monotonic() < deadline, out
+
+    mark = len(read_pcap(tap.vm.pcap))
+    u = tap.ns.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        u.settimeout(3)
+        u.connect((GUEST_IP, 7))
+        data = bytes(range(256)) * 5 + bytes(120)   # 1400 bytes
+        u.send(data)
+        assert u.recv(2048) == data
+    finally:
+        u.close()
+    sizes = [len(f) - 14 for f in read_pcap(tap.vm.pcap)[mark:]
+             if f[12:14] == b"\x08\x00" and f[26:30] == socket.inet_aton(GUEST_IP)]
+    assert len(sizes) >= 2 and max(sizes) <= mtu, sizes
