@@ -54,9 +54,7 @@ static struct arp_watch *arp_watcher;
 int arp_send(int op, struct net_device *dev, be32 dest_ip, be32 src_ip,
 	     const uint8_t *dest_hw, const uint8_t *target_hw)
 {
-	/* 28 bytes used, room for the 60-byte Ethernet minimum the driver
-	 * pads to, so the padding needs no copy. */
-	struct sk_buff *skb = alloc_skb_tx(ETH_ZLEN - ETH_HLEN);
+	struct sk_buff *skb = alloc_skb_tx(ARP_LEN);
 	struct arphdr *arp;
 	struct arp_eth_ipv4 *body;
 
