@@ -310,10 +310,16 @@ void icmp_clear_echo_reply_listener(icmp_echo_reply_fn fn)
 		WRITE_ONCE(echo_reply_listener, NULL);
 }
 
-/* RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), for one 16-bit word changed. */
+/* RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), for one 16-bit word changed. Its
+ * one's-complement sum never comes out +0, so a message of all-zero words
+ * (an echo reply with id, sequence and data 0) would get 0x0000, which the
+ * receiver's sum rejects; 0xFFFF is right for it and for every message whose
+ * words sum to -0, the only other case that yields 0. */
 static uint16_t csum_replace2(uint16_t check, uint16_t old, uint16_t new)
 {
-	return csum_fold((uint32_t)(uint16_t)~check + (uint16_t)~old + new);
+	uint16_t c = csum_fold((uint32_t)(uint16_t)~check + (uint16_t)~old + new);
+
+	return c ? c : 0xFFFF;
 }
 
 /* An skb the reply may be written into: nobody else holds the struct or shares

@@ -94,6 +94,24 @@ static void test_echo_reply_sizes(void **state)
 	assert_int_equal(icmp_mib.out_msgs, ARRAY_SIZE(sizes));
 }
 
+/* All-zero id, sequence and data (found by the fuzzer): the updated sum must
+ * be 0xFFFF, since 0x0000 fails the receiver's check. */
+static void test_echo_reply_zero_message(void **state)
+{
+	uint8_t msg[8] = { ICMP_ECHO };
+	struct icmphdr *h = (struct icmphdr *)msg;
+	struct fake_xmit *x;
+
+	(void)state;
+	h->checksum = csum_fold(csum_partial(msg, sizeof(msg), 0));
+	icmp_rcv(fake_rx_packet(FAKE_PEER, FAKE_LOCAL, IPPROTO_ICMP, msg, sizeof(msg)));
+	assert_int_equal(fake_nxmit, 1);
+	x = &fake_xmits[0];
+	assert_int_equal(x->skb->data[0], ICMP_ECHOREPLY);
+	assert_int_equal(((struct icmphdr *)x->skb->data)->checksum, 0xFFFF);
+	assert_int_equal(csum_fold(csum_partial(x->skb->data, x->skb->len, 0)), 0);
+}
+
 /* A request whose buffer is shared (a clone elsewhere) is answered from a new
  * skb: the other holder's bytes stay as they were. */
 static void test_echo_reply_cloned_copies(void **state)
@@ -468,6 +486,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_echo_reply_sizes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_echo_reply_zero_message, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_echo_reply_cloned_copies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_echo_broadcast_ignored, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_icmp_dropped, setup, teardown),
