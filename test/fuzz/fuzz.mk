@@ -1,17 +1,24 @@
-# Fuzzing the RX -> l2reflect -> TX path (test/fuzz/README.md).
+# Fuzzing the RX -> l2reflect / IPv4 stack -> TX path (test/fuzz/README.md).
 #   make fuzz         libFuzzer (clang), FUZZ_SECONDS of it on a copy of the corpus
 #   make fuzz-replay  every corpus file once, gcc + ASan/UBSan, no clang needed
 FUZZ_SECONDS ?= 60
 FUZZ_CC      := clang
 FUZZ_PKGS    := clang libclang-rt-14-dev
 FUZZ_DIR     := $(BUILD)/fuzz
-FUZZ_SRCS := test/fuzz/fuzz_rx_frame.c drivers/igb/igb_rx.c drivers/igb/igb_tx.c drivers/igb/igb_ring.c net/core/dev.c \
+FUZZ_SRCS := test/fuzz/fuzz_rx_frame.c test/fuzz/fuzz_stack.c test/fuzz/fuzz_kernel.c \
+	drivers/igb/igb_rx.c drivers/igb/igb_tx.c drivers/igb/igb_ring.c net/core/dev.c \
 	net/core/link_watch.c net/sched/sch_generic.c net/core/skb_checksum.c net/core/checksum.c \
-	net/core/skbuff.c apps/l2reflect.c kernel/slab.c kernel/page_alloc.c kernel/dma.c \
-	test/unit/host_support.c test/unit/igb_fake.c test/unit/skb_arena.c test/unit/arena.c
+	net/core/skbuff.c net/core/neighbour.c net/core/neigh_parms.c net/core/snmp.c \
+	net/ipv4/arp.c net/ipv4/af_inet.c net/ipv4/devinet.c net/ipv4/route.c net/ipv4/ip_input.c \
+	net/ipv4/ip_output.c net/ipv4/ip_fragment.c net/ipv4/netfilter.c net/ipv4/protocol.c \
+	net/ipv4/icmp.c net/ipv4/udp.c net/socket.c apps/l2reflect.c kernel/slab.c \
+	kernel/page_alloc.c kernel/dma.c kernel/sysctl.c kernel/cmdline.c kernel/timer_wheel.c \
+	kernel/initcall.c test/unit/host_support.c test/unit/igb_fake.c test/unit/fake_timer.c \
+	test/unit/skb_arena.c test/unit/arena.c
 # The shared unit-test fixtures check through cmocka.
-FUZZ_LIBS := -lcmocka
-FUZZ_HDRS := $(wildcard drivers/igb/*.h net/*.h kernel/*.h apps/*.h test/unit/*.h)
+FUZZ_LIBS := -lcmocka -Wl,-T,test/fuzz/netinit.ld
+FUZZ_HDRS := $(wildcard drivers/igb/*.h net/*.h kernel/*.h apps/*.h test/unit/*.h test/fuzz/*.h) \
+	test/fuzz/netinit.ld test/fuzz/asan_ignore.txt
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -DRINGOS_HOST -I. -Itest/unit \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer
 
@@ -37,7 +44,8 @@ fuzz-deps:
 
 $(FUZZ_DIR)/fuzz_rx_frame: $(FUZZ_SRCS) $(FUZZ_HDRS) | deps fuzz-deps
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $(FUZZ_SRCS) $(FUZZ_LIBS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined \
+		-fsanitize-ignorelist=test/fuzz/asan_ignore.txt -o $@ $(FUZZ_SRCS) $(FUZZ_LIBS)
 
 $(FUZZ_DIR)/fuzz_rx_frame_replay: $(FUZZ_SRCS) $(FUZZ_HDRS) | deps
 	@mkdir -p $(dir $@)

@@ -4,64 +4,41 @@
  *   igb_clean_rx_irq -> netif_receive_skb -> l2reflect -> dev_queue_xmit
  *     -> igb_xmit_frame -> igb_xmit_frame_ring, then igb_clean_tx_irq
  *
- * all of it the real code (drivers/igb, net/core/dev.c, net/core/skbuff.c, apps, and the
- * slab, page and DMA allocators on the unit tests' arena, skb_arena.h). The
- * harness plays the device, as the igb unit tests do, on igb_fake.h's adapter
- * and register file: on RX it writes frames into posted buffers and the
- * input's write-backs over their descriptors; on TX it fetches descriptors
- * from TDH to TDT, reads the frames and writes DD back.
+ * or, with GF_STACK in the input's flags, through the IPv4 stack (ARP, IP,
+ * reassembly, ICMP, UDP and a socket) and its replies (fuzz_stack.c).
+ *
+ * All of it is the real code (drivers/igb, net/, apps, and the slab, page and
+ * DMA allocators on the unit tests' arena, skb_arena.h). The harness plays
+ * the device, as the igb unit tests do, on igb_fake.h's adapter and register
+ * file: on RX it writes frames into posted buffers and the input's
+ * write-backs over their descriptors; on TX it fetches descriptors from TDH
+ * to TDT, reads the frames and writes DD back.
  *
  * Being the device, the harness checks what the driver hands a device, which
  * no sanitizer sees inside the arena: every DMA address must be a live RX
  * buffer, every descriptor well formed, and every frame sent must be the one
- * received with its MACs swapped. After each input it drains both rings and
- * aborts unless every skb, buffer and page is back where it came from, so one
- * input cannot leave state that breaks the next. The shared fixtures report
- * through cmocka, which the harness makes abort as die() does. Input format:
- * README.md. */
+ * received with its MACs swapped (l2reflect) or a well-formed reply (stack).
+ * After each input it drains both rings and aborts unless every skb, buffer
+ * and page is back where it came from, so one input cannot leave state that
+ * breaks the next. The shared fixtures report through cmocka, which the
+ * harness makes abort as die() does. Input format: README.md. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fuzz.h"
 #include "host_support.h"
-#include "igb_fake.h"
 #include "skb_arena.h"
 #include "apps/app.h"
 #include "kernel/irqflags.h"
+#include "kernel/slab.h"
 #include "kernel/softirq.h"
-#include "kernel/time.h"
 #include "net/skbuff.h"
 
-#define NQ          2
-/* No jumbo frames: the longest frame either ring takes (tagged MTU frame). */
-#define FRAME_MAX   (ETH_FRAME_LEN + VLAN_HLEN)
-/* Ring sizes an input can pick: 64 to 120 descriptors in steps of 8. */
-#define RING_MIN    64
-#define RING_MAX    (RING_MIN + 7 * 8)
 #define MAX_RECORDS 256
 /* Draining takes at most one poll per posted RX slot plus one per TX packet;
  * twice that is a bound a correct driver never reaches. */
 #define MAX_DRAIN   (4 * RING_MAX)
-
-/* Global header. */
-enum { G_FLAGS, G_RX_BUDGET, G_TX_BUDGET, G_RINGS, G_ALLOC_FAIL, G_LEN };
-#define GF_RXCSUM    0x01
-#define GF_RXHASH    0x02
-#define GF_DEV_DOWN  0x04
-#define GF_ONE_QUEUE 0x08
-
-/* Per record: the 16-byte write-back, a control byte, a 16-bit data length. */
-#define WB_LEN       16
-#define REC_CTL      WB_LEN
-#define REC_DLEN     (WB_LEN + 1)
-#define REC_HDR_LEN  (WB_LEN + 3)
-#define RC_QUEUE     0x01	/* RX queue 1 instead of 0 */
-#define RC_POLL      0x02	/* the burst ends here: the driver polls */
-/* What happens around that poll, in poll()'s order: */
-#define RC_RESET     0x20	/* the rings are reset, as ifdown + ifup do */
-#define RC_HANG      0x10	/* the watchdog's hang check runs, 2 s later */
-#define RC_TX_DEVICE 0x04	/* the device sends what the TX rings hold */
-#define RC_TX_CLEAN  0x08	/* the poll reclaims TX before RX, as igb_poll does */
 
 struct expect {
 	uint32_t len;
@@ -76,17 +53,7 @@ struct expect_fifo {
 	unsigned int head, n;
 };
 
-struct harness {
-	struct igb_adapter *ad;
-	unsigned int nq;
-	int rx_budget, tx_budget;
-	uint8_t alloc_fail_mask;
-	unsigned int rx_allocs;
-	bool rx_pending[NQ];		/* a write-back without DD waits for its DD */
-	uint16_t rx_pending_idx[NQ];
-};
-
-static struct harness h;
+struct harness h;
 static struct expect_fifo fifo[NQ];
 static struct expect scratch;
 static void *(*real_rx_alloc)(struct skb_buf_pool *);
@@ -96,9 +63,8 @@ static rx_handler_func_t l2reflect_rx;
 static uint8_t rx_live[TEST_SKB_ARENA_BYTES / IGB_RX_BUFSZ / 8];
 /* Per RX buffer: the length the device last announced for a frame in it. */
 static uint16_t rx_len[TEST_SKB_ARENA_BYTES / IGB_RX_BUFSZ];
-static int bh_depth;
 
-static __noreturn __printf(1, 2) void die(const char *fmt, ...)
+void die(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -110,41 +76,9 @@ static __noreturn __printf(1, 2) void die(const char *fmt, ...)
 	abort();
 }
 
-/* ---- what net/core/dev.c links against ---- */
-
-void local_bh_disable(void)
-{
-	bh_depth++;
-}
-
-void local_bh_enable(void)
-{
-	if (--bh_depth < 0)
-		die("local_bh_enable without local_bh_disable");
-}
-
-void raise_softirq_irqoff(unsigned int nr)
-{
-	if (!irqs_disabled())
-		die("raise_softirq_irqoff(%u) with interrupts on", nr);
-}
-
-/* net_dev_init and net_rx_action are all that reach these two: the harness
- * polls the rings itself, without the NET_RX softirq. */
-void open_softirq(unsigned int nr, void (*action)(void))
-{
-	(void)action;
-	die("open_softirq(%u): not part of this harness", nr);
-}
-
-uint64_t ktime_get_ns(void)
-{
-	die("ktime_get_ns: not part of this harness");
-}
-
 /* ---- RX buffer ownership ---- */
 
-static size_t arena_off(uint64_t addr, uint64_t len, const char *what)
+size_t arena_off(uint64_t addr, uint64_t len, const char *what)
 {
 	uint64_t start = (uintptr_t)test_arena;
 
@@ -200,6 +134,15 @@ static void *dma_target(uint64_t addr, uint32_t len, const char *what)
 		die("%s: %u bytes at %#llx are not inside an allocated RX buffer", what, len,
 		    (unsigned long long)addr);
 	return (void *)(uintptr_t)addr;
+}
+
+/* What the device may read for TX: l2reflect sends received frames, so an
+ * allocated RX buffer; the stack sends skbs of its own, anywhere in RAM. */
+static const void *tx_dma_source(uint64_t addr, uint32_t len)
+{
+	if (h.stack)
+		return (const uint8_t *)test_arena + arena_off(addr, len, "TX buffer_addr");
+	return dma_target(addr, len, "TX buffer_addr");
 }
 
 /* ---- the device ---- */
@@ -308,8 +251,9 @@ static void device_tx(unsigned int q)
 			if (in_packet)
 				die("tx%u slot %u: context descriptor inside a packet", q, head);
 		} else if ((cmd & (0xFu << 20)) == IGB_ADVTXD_DTYP_DATA) {
+			/* Neither mode turns TSO on. */
 			if (cmd & IGB_ADVTXD_DCMD_TSE)
-				die("tx%u slot %u: TSO asked for a received frame", q, head);
+				die("tx%u slot %u: TSO asked without NETIF_F_TSO", q, head);
 			if (!in_packet) {
 				paylen = d->read.olinfo_status >> IGB_ADVTXD_PAYLEN_SHIFT;
 				flen = 0;
@@ -317,14 +261,17 @@ static void device_tx(unsigned int q)
 			}
 			if (!len || len > FRAME_MAX - flen)
 				die("tx%u slot %u: %u more bytes after %u", q, head, len, flen);
-			memcpy(frame + flen, dma_target(d->read.buffer_addr, len, "TX buffer_addr"), len);
+			memcpy(frame + flen, tx_dma_source(d->read.buffer_addr, len), len);
 			flen += len;
 			if (cmd & IGB_ADVTXD_DCMD_EOP) {
 				if (!(cmd & IGB_ADVTXD_DCMD_RS))
 					die("tx%u slot %u: EOP without RS, never reported", q, head);
 				if (flen != paylen)
 					die("tx%u: PAYLEN %u for a %u-byte frame", q, paylen, flen);
-				wire_check(q, frame, flen);
+				if (h.stack)
+					stack_wire_check(q, frame, flen);
+				else
+					wire_check(q, frame, flen);
 				in_packet = false;
 			}
 			if (cmd & IGB_ADVTXD_DCMD_RS)
@@ -344,19 +291,27 @@ static void device_tx(unsigned int q)
 /* Around the real l2reflect handler: checks the skb against what the device
  * wrote, notes what the frame must look like on the wire and, if the driver
  * queued it, on which ring. */
-static bool reflect_and_expect(struct sk_buff *skb)
+/* What the driver hands up must be the frame the device wrote, where it
+ * wrote it, at the length it announced. */
+void rx_skb_check(const struct sk_buff *skb)
 {
-	struct expect *e = &scratch;
 	size_t off = arena_off((uintptr_t)skb->data, skb->len, "received skb");
-	uint16_t used[NQ];
-	int queued = -1;
-	bool consumed;
 
 	if (off % IGB_RX_BUFSZ || !buf_live(off))
 		die("skb data at %p, not at the start of a live RX buffer", skb->data);
 	if (skb->len != rx_len[off / IGB_RX_BUFSZ])
 		die("skb of %u bytes for a frame announced as %u", skb->len,
 		    rx_len[off / IGB_RX_BUFSZ]);
+}
+
+static bool reflect_and_expect(struct sk_buff *skb)
+{
+	struct expect *e = &scratch;
+	uint16_t used[NQ];
+	int queued = -1;
+	bool consumed;
+
+	rx_skb_check(skb);
 	e->len = MIN(skb->len, (uint32_t)FRAME_MAX);
 	memcpy(e->bytes, skb->data, e->len);
 	memcpy(e->bytes, skb->data + ETH_ALEN, ETH_ALEN);
@@ -402,42 +357,85 @@ static void harness_init(void)
 	if (setenv("CMOCKA_TEST_ABORT", "1", 1))
 		die("setenv failed");
 	test_skb_arena_setup();
+	kernel_fakes_init();
 }
 
-static void adapter_up(const uint8_t *g)
+/* The rings as the input's header asks, on an adapter made for NQ queue
+ * pairs: what igb_open does for them, with the link up. */
+void rings_setup(struct igb_adapter *ad, const uint8_t *g)
 {
 	uint16_t rx_count = (uint16_t)(RING_MIN + 8 * (g[G_RINGS] & 7));
 	uint16_t tx_count = (uint16_t)(RING_MIN + 8 * ((g[G_RINGS] >> 3) & 7));
-	struct igb_adapter *ad;
 
+	ad->num_queues = h.nq;
+	ad->netdev.real_num_tx_queues = h.nq;
+	for (unsigned int q = 0; q < h.nq; q++) {
+		ad->tx_ring[q].count = tx_count;
+		ad->rx_ring[q].count = rx_count;
+		if (igb_setup_tx_resources(&ad->tx_ring[q]) ||
+		    igb_setup_rx_resources(ad, &ad->rx_ring[q]))
+			die("ring setup failed on an empty arena");
+	}
+	if (ad->rx_pool.alloc != harness_rx_alloc) {
+		real_rx_alloc = ad->rx_pool.alloc;
+		real_rx_free = ad->rx_pool.free;
+		ad->rx_pool.alloc = harness_rx_alloc;
+		ad->rx_pool.free = harness_rx_free;
+	}
+	igb_configure_tx(ad);
+	igb_configure_rx(ad);
+	set_reg(IGB_STATUS, IGB_STATUS_LU);
+	/* Failures only from here on: bring-up itself must fill the rings. */
+	h.alloc_fail_mask = g[G_ALLOC_FAIL];
+}
+
+/* The data-path half of igb_close: DMA off, every skb and buffer the rings
+ * hold reclaimed, their memory freed; the adapter stays. */
+void rings_teardown(struct igb_adapter *ad)
+{
+	h.alloc_fail_mask = 0;
+	igb_disable_rx(ad);
+	igb_disable_tx(ad);
+	for (unsigned int q = 0; q < IGB_MAX_QUEUES; q++) {
+		struct igb_ring *t = &ad->tx_ring[q], *r = &ad->rx_ring[q];
+
+		if (t->desc)
+			igb_clean_tx_ring(t);
+		if (r->desc)
+			igb_clean_rx_ring(r);
+		igb_ring_free(t);
+		igb_ring_free(r);
+	}
+	for (unsigned int q = 0; q < NQ; q++)
+		h.rx_pending[q] = false;
+}
+
+/* The input's header, common to both modes. */
+void harness_reset(const uint8_t *g)
+{
 	memset(&h, 0, sizeof(h));
 	for (unsigned int q = 0; q < NQ; q++)
 		fifo[q].head = fifo[q].n = 0;
 	h.nq = g[G_FLAGS] & GF_ONE_QUEUE ? 1 : NQ;
 	h.rx_budget = 1 + g[G_RX_BUDGET] % NAPI_POLL_WEIGHT;
 	h.tx_budget = 1 + g[G_TX_BUDGET] % NAPI_POLL_WEIGHT;
-	ad = h.ad = igb_fake_adapter(h.nq, tx_count, rx_count);
+	h.stack = g[G_FLAGS] & GF_STACK;
+}
+
+static void adapter_up(const uint8_t *g)
+{
+	struct igb_adapter *ad;
+
+	ad = h.ad = igb_fake_adapter(h.nq, RING_MIN, RING_MIN);
 	ad->netdev.netdev_ops = &harness_ops;
-	ad->netdev.num_tx_queues = ad->netdev.real_num_tx_queues = h.nq;
+	ad->netdev.num_tx_queues = h.nq;
 	ad->netdev.up = !(g[G_FLAGS] & GF_DEV_DOWN);
 	ad->netdev.carrier = true;
 	if (g[G_FLAGS] & GF_RXCSUM)
 		ad->netdev.features |= NETIF_F_RXCSUM;
 	if (g[G_FLAGS] & GF_RXHASH)
 		ad->netdev.features |= NETIF_F_RXHASH;
-	for (unsigned int q = 0; q < h.nq; q++)
-		if (igb_setup_tx_resources(&ad->tx_ring[q]) ||
-		    igb_setup_rx_resources(ad, &ad->rx_ring[q]))
-			die("ring setup failed on an empty arena");
-	real_rx_alloc = ad->rx_pool.alloc;
-	real_rx_free = ad->rx_pool.free;
-	ad->rx_pool.alloc = harness_rx_alloc;
-	ad->rx_pool.free = harness_rx_free;
-	igb_configure_tx(ad);
-	igb_configure_rx(ad);
-	set_reg(IGB_STATUS, IGB_STATUS_LU);
-	/* Failures only from here on: bring-up itself must fill the rings. */
-	h.alloc_fail_mask = g[G_ALLOC_FAIL];
+	rings_setup(ad, g);
 	app_l2reflect.init(&ad->netdev);
 	l2reflect_rx = ad->netdev.rx_handler;
 	ad->netdev.rx_handler = reflect_and_expect;
@@ -472,7 +470,7 @@ static void reset_rings(void)
  * is reset with its frames, which then never reach the wire. */
 static void hang_check(void)
 {
-	fake_jiffies += IGB_TX_HANG_MS;
+	clock_advance(IGB_TX_HANG_MS);
 	for (unsigned int q = 0; q < h.nq; q++) {
 		struct igb_ring *t = &h.ad->tx_ring[q];
 		uint64_t hangs = t->stats.tx_hang;
@@ -489,7 +487,7 @@ static int poll(uint8_t ctl)
 {
 	int work = 0;
 
-	fake_jiffies++;
+	clock_advance(1);
 	if (ctl & RC_RESET)
 		reset_rings();
 	if (ctl & RC_HANG)
@@ -497,6 +495,9 @@ static int poll(uint8_t ctl)
 	if (ctl & RC_TX_DEVICE)
 		for (unsigned int q = 0; q < h.nq; q++)
 			device_tx(q);
+	/* The NAPI poll runs in the NET_RX softirq: what it raises (NET_TX for
+	 * a qdisc the driver's wake rescheduled) runs as it ends. */
+	local_bh_disable();
 	for (unsigned int q = 0; q < h.nq; q++) {
 		int w;
 
@@ -507,9 +508,11 @@ static int poll(uint8_t ctl)
 			die("rx%u: poll did %d with budget %d", q, w, h.rx_budget);
 		work += w;
 	}
+	local_bh_enable();
 	device_rx_finish();
-	if (bh_depth || irqs_disabled())
-		die("poll returned with bottom halves or interrupts off");
+	kernel_fakes_check_idle();
+	if (h.stack && (ctl & RC_ECHO))
+		stack_echo();
 	return work;
 }
 
@@ -521,14 +524,19 @@ static bool tx_idle(void)
 	return true;
 }
 
-/* Lets the device and the driver finish everything in flight. */
-static void drain(void)
+/* Lets the device and the driver (and in stack mode the echo service and the
+ * qdiscs) finish everything in flight. */
+void drain(void)
 {
 	unsigned int n;
 
-	for (n = 0; n < MAX_DRAIN; n++)
-		if (!poll(RC_TX_DEVICE | RC_TX_CLEAN) && tx_idle())
+	for (n = 0; n < MAX_DRAIN; n++) {
+		unsigned int echoed = h.stack ? stack_echo() : 0;
+
+		if (!poll(RC_TX_DEVICE | RC_TX_CLEAN) && !echoed && tx_idle() &&
+		    (!h.stack || stack_idle()))
 			break;
+	}
 	if (n == MAX_DRAIN)
 		die("rings not drained after %u polls", MAX_DRAIN);
 	for (unsigned int q = 0; q < h.nq; q++) {
@@ -541,16 +549,20 @@ static void drain(void)
 
 /* The drain left the TX rings empty, so closing frees no TX skb: one still
  * owned would be a packet the driver lost track of. */
-static void adapter_down(void)
+void tx_rings_check_empty(void)
 {
 	for (unsigned int q = 0; q < h.nq; q++) {
 		struct igb_ring *t = &h.ad->tx_ring[q];
 
-		for (unsigned int i = 0; i < t->count; i++)
+		for (unsigned int i = 0; t->desc && i < t->count; i++)
 			if (t->tx_buffer_info[i].skb || t->tx_buffer_info[i].next_to_watch)
 				die("tx%u slot %u still owned after the drain", q, i);
 	}
-	igb_fake_adapter_free(h.ad);
+}
+
+/* Between inputs nothing may stay out: every RX buffer, skb and page. */
+void check_all_returned(void)
+{
 	for (size_t b = 0; b < sizeof(rx_live); b++)
 		if (rx_live[b])
 			die("RX buffer at arena offset %zu never freed", b * 8 * IGB_RX_BUFSZ);
@@ -558,11 +570,25 @@ static void adapter_down(void)
 	test_arena_assert_all_returned();
 }
 
+static void adapter_down(void)
+{
+	tx_rings_check_empty();
+	igb_fake_adapter_free(h.ad);
+	check_all_returned();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Stack mode's time step: 1 ms to 18 h on a rough logarithmic scale. */
+static uint64_t time_step_ms(uint8_t b)
+{
+	return (uint64_t)(b & 0x1F) << (3 * (b >> 5));
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	size_t at = G_LEN;
+	static uint8_t frame[IGB_RX_BUFSZ];
+	size_t at = G_LEN, hdr_len;
 	uint8_t ctl = 0;
 
 	if (size < G_LEN)
@@ -570,16 +596,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!test_arena)
 		harness_init();
 	printk_capture_reset();
-	adapter_up(data);
-	for (unsigned int n = 0; n < MAX_RECORDS && size - at >= REC_HDR_LEN; n++) {
-		const uint8_t *rec = data + at;
+	harness_reset(data);
+	if (h.stack)
+		stack_up(data);
+	else
+		adapter_up(data);
+	hdr_len = h.stack ? REC_HDR_LEN_STACK : REC_HDR_LEN;
+	for (unsigned int n = 0; n < MAX_RECORDS && size - at >= hdr_len; n++) {
+		const uint8_t *rec = data + at, *wb = rec, *bytes = data + at + hdr_len;
 		uint32_t dlen = (uint32_t)rec[REC_DLEN] | (uint32_t)rec[REC_DLEN + 1] << 8;
+		uint8_t stack_wb[WB_LEN];
 
-		at += REC_HDR_LEN;
+		at += hdr_len;
 		dlen = MIN(dlen, (uint32_t)MIN(size - at, (size_t)IGB_RX_BUFSZ));
 		ctl = rec[REC_CTL];
-		if (!device_rx(ctl & RC_QUEUE & (h.nq - 1), rec, data + at, dlen) ||
-		    (ctl & RC_POLL))
+		if (h.stack) {
+			clock_advance(time_step_ms(rec[REC_TIME]));
+			stack_device_frame(data, rec, bytes, dlen, frame, stack_wb);
+			wb = stack_wb;
+			bytes = frame;
+		}
+		if (!device_rx(ctl & RC_QUEUE & (h.nq - 1), wb, bytes, dlen) || (ctl & RC_POLL))
 			poll(ctl);
 		at += dlen;
 	}
@@ -588,7 +625,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!(ctl & RC_POLL))
 		poll(ctl);
 	drain();
-	adapter_down();
+	if (h.stack)
+		stack_down();
+	else
+		adapter_down();
 	return 0;
 }
 
