@@ -19,6 +19,10 @@ uint32_t csum_partial(const void *buf, uint32_t len, uint32_t sum)
 		p += 8;
 		len -= 8;
 	}
+	/* Down to 33 bits first: the tail's plain additions (at most three
+	 * words and a byte) must not carry out of 64 bits, where the carry
+	 * would be lost (12 bytes 00 00 ff..ff summed to 0xfffe). */
+	acc = (acc & 0xFFFFFFFFu) + (acc >> 32);
 	while (len >= 2) {
 		uint16_t w;
 
