@@ -149,6 +149,21 @@ def seeds():
         record(ARP_REPLY, time=ms(3, 4)),
         record(ARP_REPLY, time=ms(4, 8)),
     ])
+    # A 3000-byte datagram in three fragments: its echo is larger than the
+    # MTU, so ip_fragment cuts the reply.
+    big = udp(PEER_IP, OUR_IP, 40001, 7, pattern[:2992])
+    out["stack_big_echo"] = inp([record(ARP_REQ)] + [
+        record(to_us(ipv4(PEER_IP, OUR_IP, 17, big[off:off + 1480], ident=10,
+                          frag=(off // 8) | (0x2000 if off + 1480 < len(big) else 0))),
+               ctl=0 if off + 1480 < len(big) else POLL | RC_ECHO)
+        for off in range(0, len(big), 1480)
+    ])
+    # 100 echo requests in two bursts while the device sends nothing: the TX
+    # ring fills, the queue stops, the qdisc holds the rest and NET_TX sends
+    # it once the ring drains.
+    burst = [record(to_us(ipv4(PEER_IP, OUR_IP, 1, icmp_echo(5, i, b"fill"))),
+                    ctl=RC_POLL if i % 50 == 49 else 0) for i in range(100)]
+    out["stack_ring_fill"] = inp([record(ARP_REQ)] + burst)
     return out
 
 
