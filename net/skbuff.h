@@ -243,7 +243,15 @@ struct skb_stats {
 	uint64_t allocated, freed, alloc_failures, clones;
 	uint64_t expands;		/* pskb_expand_head calls that succeeded */
 	uint64_t bounds_refused;	/* skb_reserve past the end or on data */
+	/* Structs and kmalloc'd buffers served by the hot-path caches, and
+	 * those that had to come from the slab. */
+	uint64_t cache_hits, cache_misses;
 };
 void skb_get_stats(struct skb_stats *st);
+/* The hot-path caches (skbuff.c) keep at most this many free structs, and
+ * as many kmalloc'd data buffers of each size class from 256 to 2048 bytes. */
+#define SKB_CACHE_MAX 32
+/* Gives every cached free struct and buffer back to the slab. */
+void skb_cache_drain(void);
 
 #endif

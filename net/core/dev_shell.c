@@ -358,10 +358,12 @@ static int cmd_softnet(int argc, char **argv)
 		(unsigned long long)s.tx_sched[SCHED_REQUEUE],
 		(unsigned long long)s.tx_sched[SCHED_WAKE], (unsigned long long)s.tx_sched[SCHED_BUSY],
 		(unsigned long long)s.link_events_deferred);
-	kprintf("skb: allocated %llu freed %llu in_use %llu clones %llu alloc_failures %llu\n",
+	kprintf("skb: allocated %llu freed %llu in_use %llu clones %llu alloc_failures %llu "
+		"cache_hits %llu cache_misses %llu\n",
 		(unsigned long long)k.allocated, (unsigned long long)k.freed,
 		(unsigned long long)(k.allocated - k.freed), (unsigned long long)k.clones,
-		(unsigned long long)k.alloc_failures);
+		(unsigned long long)k.alloc_failures, (unsigned long long)k.cache_hits,
+		(unsigned long long)k.cache_misses);
 	for (int idx = 1; (dev = dev_get_by_index(idx)) != NULL; idx++) {
 		for (unsigned int q = 0; q < dev->real_num_tx_queues && q < MAX_TX_QUEUES; q++) {
 			const struct netdev_queue *txq = &dev->tx_queue[q];

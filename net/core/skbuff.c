@@ -9,9 +9,21 @@
  *
  * Concurrency: one CPU, and hard IRQs never touch skbs, but a softirq can run
  * between any two instructions of process context. Counts that two holders may
- * change (users above one, dataref, the statistics, queues) are therefore
- * updated with interrupts off; everything else about one skb belongs to whoever
- * holds it. */
+ * change (users above one, dataref, the statistics, queues, the caches below)
+ * are therefore updated with interrupts off; everything else about one skb
+ * belongs to whoever holds it.
+ *
+ * The hot-path caches. Every packet takes a struct and, when built here, a data
+ * buffer, and gives both back a moment later. The slab would cost a cache walk
+ * and a page-map lookup per object, and an interrupts-off section for the object
+ * and another for its count. So freed structs and small kmalloc'd buffers wait
+ * on LIFO lists for the next packet (Linux keeps per-CPU caches of skb heads for
+ * the same reason): taking one is a pop and giving it back a push, counted in
+ * the same interrupts-off section. Each list holds at most SKB_CACHE_MAX, so the
+ * memory of a burst goes back to the slab, and skb_cache_drain empties them.
+ * Buffers are cached per kmalloc size class, 256 to 2048 bytes: a kmalloc'd head
+ * always came from kmalloc(n) with n >= end, so its object is at least the class
+ * of end and can serve any request of that class. */
 #include <errno.h>
 #include <string.h>
 #include "net/skbuff.h"
@@ -26,6 +38,22 @@ static struct kmem_cache *skb_head_cache;
 static struct kmem_cache *skb_dataref_cache;
 /* Clones count in `allocated` too: allocated - freed is the number of live structs. */
 static struct skb_stats skb_stats;
+
+#define SKB_DATA_CLASS_MIN 256u
+#define SKB_DATA_CLASSES 4	/* 256, 512, 1024, 2048 */
+_Static_assert(SKB_DATA_CLASS_MIN << (SKB_DATA_CLASSES - 1) == KMALLOC_MAX_CLASS,
+	       "the largest cached class is the largest kmalloc class");
+
+/* Free objects chained through their first word. */
+struct skb_free_list {
+	void *top;
+	uint32_t count;
+};
+
+static struct skb_caches {
+	struct skb_free_list heads;
+	struct skb_free_list data[SKB_DATA_CLASSES];
+} skb_caches;
 
 /* Bytes copied, by kind, and what cloning saved (netstat -s, Copies). */
 struct skb_copy_mib {
@@ -85,17 +113,64 @@ static void count_failure(void)
 	local_irq_restore(flags);
 }
 
+/* ---- the hot-path caches ------------------------------------------------------ */
+
+/* Interrupts off. */
+static void *free_list_pop(struct skb_free_list *l)
+{
+	void **obj = l->top;
+
+	if (obj) {
+		l->top = *obj;
+		l->count--;
+	}
+	return obj;
+}
+
+/* Interrupts off; false when the list is full and obj is the caller's to free. */
+static bool free_list_push(struct skb_free_list *l, void *obj)
+{
+	if (l->count >= SKB_CACHE_MAX)
+		return false;
+	*(void **)obj = l->top;
+	l->top = obj;
+	l->count++;
+	return true;
+}
+
+/* The cached class of a buffer of size bytes, or -1 for one the caches leave
+ * to kmalloc (too small to be worth it, or too large for a class). */
+static int skb_data_class(uint32_t size)
+{
+	int c = 0;
+
+	if (size <= SKB_DATA_CLASS_MIN / 2 || size > KMALLOC_MAX_CLASS)
+		return -1;
+	while ((SKB_DATA_CLASS_MIN << c) < size)
+		c++;
+	return c;
+}
+
 static struct sk_buff *skb_head_alloc(void)
 {
-	struct sk_buff *skb = kmem_cache_alloc(skb_head_cache);
-	unsigned long flags;
+	unsigned long flags = local_irq_save();
+	struct sk_buff *skb = free_list_pop(&skb_caches.heads);
 
+	if (skb) {
+		skb_stats.allocated++;
+		skb_stats.cache_hits++;
+	}
+	local_irq_restore(flags);
+	if (skb)
+		return skb;
+	skb = kmem_cache_alloc(skb_head_cache);
 	if (!skb) {
 		count_failure();
 		return NULL;
 	}
 	flags = local_irq_save();
 	skb_stats.allocated++;
+	skb_stats.cache_misses++;
 	local_irq_restore(flags);
 	return skb;
 }
@@ -103,11 +178,74 @@ static struct sk_buff *skb_head_alloc(void)
 static void skb_head_free(struct sk_buff *skb)
 {
 	unsigned long flags = local_irq_save();
+	bool kept;
 
 	skb_stats.freed++;
+	kept = free_list_push(&skb_caches.heads, skb);
 	local_irq_restore(flags);
-	kmem_cache_free(skb_head_cache, skb);
+	if (!kept)
+		kmem_cache_free(skb_head_cache, skb);
 }
+
+/* A data buffer of at least size bytes (kmalloc's, cached or not). */
+static uint8_t *skb_data_alloc(uint32_t size)
+{
+	int c = skb_data_class(size);
+	unsigned long flags;
+	uint8_t *buf;
+
+	if (c < 0)
+		return kmalloc(size ? size : 1);	/* kmalloc(0) fails by design */
+	flags = local_irq_save();
+	buf = free_list_pop(&skb_caches.data[c]);
+	if (buf)
+		skb_stats.cache_hits++;
+	else
+		skb_stats.cache_misses++;
+	local_irq_restore(flags);
+	return buf ? buf : kmalloc(SKB_DATA_CLASS_MIN << c);
+}
+
+/* buf came from kmalloc(n) with n >= end. */
+static void skb_data_free(uint8_t *buf, uint32_t end)
+{
+	int c = skb_data_class(end);
+	unsigned long flags;
+	bool kept;
+
+	if (c < 0) {
+		kfree(buf);
+		return;
+	}
+	flags = local_irq_save();
+	kept = free_list_push(&skb_caches.data[c], buf);
+	local_irq_restore(flags);
+	if (!kept)
+		kfree(buf);
+}
+
+void skb_cache_drain(void)
+{
+	for (;;) {
+		unsigned long flags = local_irq_save();
+		void *obj = free_list_pop(&skb_caches.heads);
+		int c = -1;
+
+		for (int i = 0; !obj && i < SKB_DATA_CLASSES; i++) {
+			obj = free_list_pop(&skb_caches.data[i]);
+			c = i;
+		}
+		local_irq_restore(flags);
+		if (!obj)
+			return;
+		if (c < 0)
+			kmem_cache_free(skb_head_cache, obj);
+		else
+			kfree(obj);
+	}
+}
+
+/* ---- allocation ------------------------------------------------------------------ */
 
 static void skb_init_fields(struct sk_buff *skb, uint8_t *buf, uint32_t size,
 			    struct skb_buf_pool *pool)
@@ -128,8 +266,7 @@ struct sk_buff *alloc_skb(uint32_t size)
 
 	if (!skb)
 		return NULL;
-	/* kmalloc(0) fails by design; an empty skb is still a valid request. */
-	buf = kmalloc(size ? size : 1);
+	buf = skb_data_alloc(size);
 	if (!buf) {
 		skb_head_free(skb);
 		count_failure();
@@ -182,7 +319,7 @@ static void skb_free_data(struct sk_buff *skb)
 	if (skb->pool)
 		skb->pool->free(skb->pool, skb->head);
 	else
-		kfree(skb->head);
+		skb_data_free(skb->head, skb->end);
 }
 
 /* Drops this struct's share of the buffer (and its payload-only share, if it
@@ -327,7 +464,7 @@ int pskb_expand_head(struct sk_buff *skb, uint32_t nhead, uint32_t ntail)
 	 * be described. Another holder of this struct would see its data move. */
 	if (skb->users != 1 || size > UINT16_MAX || headroom + nhead > UINT16_MAX)
 		return -EINVAL;
-	buf = kmalloc(size ? (size_t)size : 1);
+	buf = skb_data_alloc((uint32_t)size);
 	if (!buf) {
 		count_failure();
 		return -ENOMEM;
