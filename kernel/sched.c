@@ -196,8 +196,9 @@ __noreturn void sched_start(void)
 {
 	for (;;) {
 		local_irq_disable();
+		/* schedule() keeps interrupts off and gives back the state it got:
+		 * no need to turn them on just for it to turn them off again. */
 		if (!list_empty(&runq)) {
-			local_irq_enable();
 			schedule();
 			continue;
 		}

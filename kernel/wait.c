@@ -18,7 +18,17 @@ void init_waitqueue_head(struct wait_queue_head *wq)
 
 void wake_up(struct wait_queue_head *wq)
 {
-	unsigned long flags = local_irq_save();
+	unsigned long flags;
+
+	/* Nobody waiting: nothing to do, and no interrupts-off section for it
+	 * (Linux's wq_has_sleeper). A waiter joins the queue and then tests its
+	 * condition in one interrupts-off stretch, so a waker that found the
+	 * queue empty ran wholly before that stretch, and the waiter sees what
+	 * the waker changed; the fence keeps that order between CPUs too. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (list_empty(&wq->head))
+		return;
+	flags = local_irq_save();
 
 	/* Entries stay queued until their owner's finish_wait: a thread woken
 	 * twice before it runs is simply runnable. */

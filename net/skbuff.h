@@ -210,9 +210,15 @@ static inline uint32_t skb_queue_len(const struct sk_buff_head *q) { return q->q
 void skb_queue_head(struct sk_buff_head *q, struct sk_buff *skb);
 /* Takes skb, which must be on q, off it. */
 void skb_unlink(struct sk_buff *skb, struct sk_buff_head *q);
+/* The same without the interrupt exclusion (Linux's unlocked forms): for a
+ * queue no hard IRQ touches, with the caller keeping softirqs out (bottom
+ * halves disabled, or running in the softirq). A socket's receive queue is
+ * one: filled by NET_RX, emptied by its reader with bottom halves off. */
+void __skb_queue_tail(struct sk_buff_head *q, struct sk_buff *skb);
+void __skb_unlink(struct sk_buff *skb, struct sk_buff_head *q);
 /* Inserts newsk into q just before next / just after prev, both on q (the
- * out-of-order queue keeps sequence order). Interrupt-safe like the rest:
- * the underscores only keep Linux's names. */
+ * out-of-order queue keeps sequence order). Interrupt-safe, unlike the two
+ * above: here the underscores only keep Linux's names. */
 void __skb_queue_before(struct sk_buff_head *q, struct sk_buff *next, struct sk_buff *newsk);
 void __skb_queue_after(struct sk_buff_head *q, struct sk_buff *prev, struct sk_buff *newsk);
 /* Moves every skb of list to the tail of head, in order; list is left empty. */

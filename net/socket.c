@@ -83,27 +83,26 @@ static void sk_free(struct sock *sk)
 	kfree(container_of(sk, struct socket_file, sk));
 }
 
+/* The two charges change from process context and from softirqs, so each
+ * change is one atomic add (Linux's atomic_t sk_rmem_alloc, refcount
+ * sk_wmem_alloc): nothing comes between its read and its write, and it
+ * needs no interrupts-off section. */
 static void sock_rfree(struct sk_buff *skb)
 {
-	struct sock *sk = skb->sk;
-	unsigned long flags = local_irq_save();
-
-	sk->sk_rmem_alloc -= skb_charge(skb);
-	local_irq_restore(flags);
+	__atomic_fetch_sub(&skb->sk->sk_rmem_alloc, skb_charge(skb), __ATOMIC_RELAXED);
 }
 
 /* Runs where the skb is freed: TX completion in NET_RX, a qdisc drop, or the
- * sender itself when ip_queue_xmit fails. */
+ * sender itself when ip_queue_xmit fails. The last charge of a closed socket
+ * frees it: sockfd_put marks it dead and looks at the charge with bottom
+ * halves off, so it sees either this release or none of it; and a sender
+ * releasing its own skb holds a reference, so the socket is not dead. */
 static void sock_wfree(struct sk_buff *skb)
 {
 	struct sock *sk = skb->sk;
-	unsigned long flags = local_irq_save();
-	bool free_now;
+	uint32_t left = __atomic_sub_fetch(&sk->sk_wmem_alloc, skb_charge(skb), __ATOMIC_ACQ_REL);
 
-	sk->sk_wmem_alloc -= skb_charge(skb);
-	free_now = (sk->sk_flags & SOCK_DEAD) && sk->sk_wmem_alloc == 0;
-	local_irq_restore(flags);
-	if (free_now)
+	if (!left && (READ_ONCE(sk->sk_flags) & SOCK_DEAD))
 		sk_free(sk);
 	else
 		wake_up(&sk->sk_wq);
@@ -111,22 +110,16 @@ static void sock_wfree(struct sk_buff *skb)
 
 void skb_set_owner_r(struct sk_buff *skb, struct sock *sk)
 {
-	unsigned long flags = local_irq_save();
-
 	skb->sk = sk;
 	skb->destructor = sock_rfree;
-	sk->sk_rmem_alloc += skb_charge(skb);
-	local_irq_restore(flags);
+	__atomic_fetch_add(&sk->sk_rmem_alloc, skb_charge(skb), __ATOMIC_RELAXED);
 }
 
 void skb_set_owner_w(struct sk_buff *skb, struct sock *sk)
 {
-	unsigned long flags = local_irq_save();
-
 	skb->sk = sk;
 	skb->destructor = sock_wfree;
-	sk->sk_wmem_alloc += skb_charge(skb);
-	local_irq_restore(flags);
+	__atomic_fetch_add(&sk->sk_wmem_alloc, skb_charge(skb), __ATOMIC_RELAXED);
 }
 
 bool sock_rmem_room(const struct sock *sk, uint32_t truesize)

@@ -78,16 +78,14 @@ _Static_assert(ARRAY_SIZE(copy_fields) == SKB_COPY_KINDS + 2, "a name for every 
 SNMP_MIB("Copies", &copy_mib, copy_fields);
 
 /* Callers copy from process context with bottom halves enabled as well as
- * from softirqs, so the 64-bit add is done with interrupts off. */
+ * from softirqs, so the add is one atomic instruction: nothing can come
+ * between its read and its write, on this CPU or another, and it costs no
+ * interrupts-off section. */
 void skb_count_copy(enum skb_copy_kind kind, uint32_t bytes)
 {
-	unsigned long flags;
-
 	if ((unsigned)kind >= SKB_COPY_KINDS)
 		return;
-	flags = local_irq_save();
-	copy_mib.bytes[kind] += bytes;
-	local_irq_restore(flags);
+	__atomic_fetch_add(&copy_mib.bytes[kind], bytes, __ATOMIC_RELAXED);
 }
 
 uint64_t skb_copy_bytes(enum skb_copy_kind kind)
@@ -259,11 +257,58 @@ static void skb_init_fields(struct sk_buff *skb, uint8_t *buf, uint32_t size,
 	skb->truesize = (uint32_t)sizeof(*skb) + size;
 }
 
+/* Both halves of a packet from the caches in one interrupts-off section,
+ * when both are there. */
+static struct sk_buff *skb_cache_pop_both(uint32_t size, uint8_t **buf)
+{
+	int c = skb_data_class(size);
+	struct sk_buff *skb = NULL;
+	unsigned long flags;
+
+	if (c < 0)
+		return NULL;
+	flags = local_irq_save();
+	if (skb_caches.heads.top && skb_caches.data[c].top) {
+		skb = free_list_pop(&skb_caches.heads);
+		*buf = free_list_pop(&skb_caches.data[c]);
+		skb_stats.allocated++;
+		skb_stats.cache_hits += 2;
+	}
+	local_irq_restore(flags);
+	return skb;
+}
+
+/* kfree_skb's counterpart: a sole struct with a kmalloc'd buffer back to the
+ * caches in one section; false (nothing done) when either list is full. */
+static bool skb_cache_push_both(struct sk_buff *skb)
+{
+	int c = skb_data_class(skb->end);
+	unsigned long flags;
+	bool done = false;
+
+	if (c < 0)
+		return false;
+	flags = local_irq_save();
+	if (skb_caches.heads.count < SKB_CACHE_MAX && skb_caches.data[c].count < SKB_CACHE_MAX) {
+		free_list_push(&skb_caches.data[c], skb->head);
+		free_list_push(&skb_caches.heads, skb);
+		skb_stats.freed++;
+		done = true;
+	}
+	local_irq_restore(flags);
+	return done;
+}
+
 struct sk_buff *alloc_skb(uint32_t size)
 {
-	struct sk_buff *skb = skb_head_alloc();
-	uint8_t *buf;
+	uint8_t *buf = NULL;
+	struct sk_buff *skb = skb_cache_pop_both(size, &buf);
 
+	if (skb) {
+		skb_init_fields(skb, buf, size, NULL);
+		return skb;
+	}
+	skb = skb_head_alloc();
 	if (!skb)
 		return NULL;
 	buf = skb_data_alloc(size);
@@ -368,6 +413,10 @@ void kfree_skb(struct sk_buff *skb)
 	/* Before the data goes: a socket's accounting may look at the skb. */
 	if (skb->destructor)
 		skb->destructor(skb);
+	/* The common case, a struct alone with its kmalloc'd buffer (no clone
+	 * ever shared it), goes back in one step. */
+	if (!skb->dataref && !skb->pool && skb_cache_push_both(skb))
+		return;
 	skb_release_data(skb);
 	skb_head_free(skb);
 }
@@ -565,10 +614,8 @@ void skb_queue_head_init(struct sk_buff_head *q)
 	q->qlen = 0;
 }
 
-void skb_queue_tail(struct sk_buff_head *q, struct sk_buff *skb)
+void __skb_queue_tail(struct sk_buff_head *q, struct sk_buff *skb)
 {
-	unsigned long flags = local_irq_save();
-
 	skb->next = NULL;
 	skb->prev = q->prev;
 	if (q->prev)
@@ -577,6 +624,13 @@ void skb_queue_tail(struct sk_buff_head *q, struct sk_buff *skb)
 		q->next = skb;
 	q->prev = skb;
 	q->qlen++;
+}
+
+void skb_queue_tail(struct sk_buff_head *q, struct sk_buff *skb)
+{
+	unsigned long flags = local_irq_save();
+
+	__skb_queue_tail(q, skb);
 	local_irq_restore(flags);
 }
 
@@ -647,10 +701,8 @@ void __skb_queue_after(struct sk_buff_head *q, struct sk_buff *prev, struct sk_b
 	local_irq_restore(flags);
 }
 
-void skb_unlink(struct sk_buff *skb, struct sk_buff_head *q)
+void __skb_unlink(struct sk_buff *skb, struct sk_buff_head *q)
 {
-	unsigned long flags = local_irq_save();
-
 	if (skb->prev)
 		skb->prev->next = skb->next;
 	else
@@ -662,6 +714,13 @@ void skb_unlink(struct sk_buff *skb, struct sk_buff_head *q)
 	q->qlen--;
 	skb->next = NULL;
 	skb->prev = NULL;
+}
+
+void skb_unlink(struct sk_buff *skb, struct sk_buff_head *q)
+{
+	unsigned long flags = local_irq_save();
+
+	__skb_unlink(skb, q);
 	local_irq_restore(flags);
 }
 

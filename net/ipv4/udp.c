@@ -403,7 +403,7 @@ static int udp_recvmsg(struct sock *sk, void *buf, size_t len, int flags,
 	if (sport)
 		*sport = UDP_SKB_CB(skb)->sport;
 	if (!(flags & MSG_PEEK)) {
-		skb_unlink(skb, &sk->sk_receive_queue);
+		__skb_unlink(skb, &sk->sk_receive_queue);
 		udp_mib.in_datagrams++;
 		kfree_skb(skb);
 	}
@@ -476,7 +476,8 @@ static int udp_queue_rcv_skb(struct sock *sk, struct sk_buff *skb, be32 saddr, b
 		return 0;
 	}
 	skb_set_owner_r(skb, sk);
-	skb_queue_tail(&sk->sk_receive_queue, skb);
+	/* NET_RX: the reader keeps bottom halves off around its own access. */
+	__skb_queue_tail(&sk->sk_receive_queue, skb);
 	wake_up(&sk->sk_wq);
 	return 0;
 }
