@@ -42,12 +42,17 @@ static inline bool is_zero_ether_addr(const uint8_t *a)
 {
 	return (a[0] | a[1] | a[2] | a[3] | a[4] | a[5]) == 0;
 }
+/* Two loads a side and one test, as Linux's: every received frame asks. */
 static inline bool ether_addr_equal(const uint8_t *a, const uint8_t *b)
 {
-	for (int i = 0; i < ETH_ALEN; i++)
-		if (a[i] != b[i])
-			return false;
-	return true;
+	uint32_t a0, b0;
+	uint16_t a1, b1;
+
+	__builtin_memcpy(&a0, a, 4);
+	__builtin_memcpy(&b0, b, 4);
+	__builtin_memcpy(&a1, a + 4, 2);
+	__builtin_memcpy(&b1, b + 4, 2);
+	return ((a0 ^ b0) | (uint32_t)(a1 ^ b1)) == 0;
 }
 
 #endif

@@ -480,8 +480,9 @@ void netif_receive_skb(struct sk_buff *skb)
 		return drop_counted(skb, &sd->stats.rx_dropped_runt);
 	skb_reset_mac_header(skb);
 	skb->network_header = (uint16_t)(skb->mac_header + ETH_HLEN);
-	/* The ethertype stays in network order, as it is compared. */
-	memcpy(&skb->protocol, skb->data + 2 * ETH_ALEN, sizeof(skb->protocol));
+	/* The ethertype stays in network order, as it is compared. Built in:
+	 * a freestanding memcpy is a call into newlib's. */
+	__builtin_memcpy(&skb->protocol, skb->data + 2 * ETH_ALEN, sizeof(skb->protocol));
 
 	/* First the device's handler, with the whole frame (data at the MAC
 	 * header), so a raw-frame app can send it back as it is. */

@@ -300,7 +300,7 @@ static int neigh_hh_output(struct neighbour *n, struct sk_buff *skb)
 		kfree_skb(skb);
 		return -ENOBUFS;
 	}
-	memcpy(mac, &n->hh, ETH_HLEN);
+	__builtin_memcpy(mac, &n->hh, ETH_HLEN);	/* inline: 14 bytes per packet */
 	skb_reset_mac_header(skb);
 	skb->dev = n->dev;
 	skb->protocol = htons(ETH_P_IP);
