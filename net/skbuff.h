@@ -144,14 +144,37 @@ void skb_header_release(struct sk_buff *skb);
  * changed) if it holds data or n passes the end. */
 bool skb_reserve(struct sk_buff *skb, uint32_t n);
 
+/* skb_put, skb_pull and skb_trim are inline: each layer of every packet
+ * calls them, and under TCG a call and its return cost more than the body. */
+
 /* NULL (nothing changed) when the room is not there. */
-uint8_t *skb_put(struct sk_buff *skb, uint32_t n);
+static inline uint8_t *skb_put(struct sk_buff *skb, uint32_t n)
+{
+	uint8_t *tail = skb_tail_pointer(skb);
+
+	if (n > skb_tailroom(skb))
+		return NULL;
+	skb->len += n;
+	return tail;
+}
 /* Headers go in front. When the headroom is short, or the header area is
  * shared with another clone, the buffer is first made private and larger by
  * pskb_expand_head (counted); NULL only if that fails or n is absurd. */
 uint8_t *skb_push(struct sk_buff *skb, uint32_t n);
-uint8_t *skb_pull(struct sk_buff *skb, uint32_t n);
-void skb_trim(struct sk_buff *skb, uint32_t len);
+/* NULL (nothing changed) when fewer than n bytes are there. */
+static inline uint8_t *skb_pull(struct sk_buff *skb, uint32_t n)
+{
+	if (n > skb->len)
+		return NULL;
+	skb->data += n;
+	skb->len -= n;
+	return skb->data;
+}
+static inline void skb_trim(struct sk_buff *skb, uint32_t len)
+{
+	if (len < skb->len)
+		skb->len = len;
+}
 /* Pads with zeroes to at least len bytes (short Ethernet frames); false if no
  * room. A cloned skb gets a private copy first: its tailroom may be where the
  * owner of the buffer puts its next bytes. */

@@ -245,10 +245,18 @@ void skb_cache_drain(void)
 
 /* ---- allocation ------------------------------------------------------------------ */
 
+_Static_assert(sizeof(struct sk_buff) % 8 == 0, "skb_init_fields clears whole words");
+
 static void skb_init_fields(struct sk_buff *skb, uint8_t *buf, uint32_t size,
 			    struct skb_buf_pool *pool)
 {
-	memset(skb, 0, sizeof(*skb));
+	uint64_t *w = (uint64_t *)skb;
+
+	/* Cleared in straight-line stores, not memset: its rep stos runs one
+	 * translated block per word under TCG, twice per echoed datagram. */
+#pragma GCC unroll 64
+	for (size_t i = 0; i < sizeof(*skb) / 8; i++)
+		w[i] = 0;
 	skb->head = buf;
 	skb->data = buf;
 	skb->end = size;
@@ -551,16 +559,6 @@ int skb_cow_head(struct sk_buff *skb, uint32_t headroom)
 	return pskb_expand_head(skb, ALIGN_UP(delta, NET_SKB_PAD), 0);
 }
 
-uint8_t *skb_put(struct sk_buff *skb, uint32_t n)
-{
-	uint8_t *tail = skb_tail_pointer(skb);
-
-	if (n > skb_tailroom(skb))
-		return NULL;
-	skb->len += n;
-	return tail;
-}
-
 uint8_t *skb_push(struct sk_buff *skb, uint32_t n)
 {
 	/* No header is that long: a wrapped length, not a request to honour. */
@@ -571,21 +569,6 @@ uint8_t *skb_push(struct sk_buff *skb, uint32_t n)
 	skb->data -= n;
 	skb->len += n;
 	return skb->data;
-}
-
-uint8_t *skb_pull(struct sk_buff *skb, uint32_t n)
-{
-	if (n > skb->len)
-		return NULL;
-	skb->data += n;
-	skb->len -= n;
-	return skb->data;
-}
-
-void skb_trim(struct sk_buff *skb, uint32_t len)
-{
-	if (len < skb->len)
-		skb->len = len;
 }
 
 bool skb_pad_to(struct sk_buff *skb, uint32_t len)
