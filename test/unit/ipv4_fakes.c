@@ -262,3 +262,16 @@ uint64_t mib(const char *name)
 	assert_true(snmp_get(name, &v));
 	return v;
 }
+
+int ipv4_group_setup(void **state)
+{
+	(void)state;
+	ipv4_fakes_setup();
+	return 0;
+}
+
+int ipv4_group_teardown(void **state)
+{
+	ipv4_fakes_reset();
+	return test_skb_arena_group_teardown(state);
+}

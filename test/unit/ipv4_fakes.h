@@ -49,6 +49,9 @@ void fake_clock_advance(uint64_t ms);
  * registered up with carrier, eth1 down; every fake emptied. */
 void ipv4_fakes_setup(void);
 void ipv4_fakes_reset(void);
+/* cmocka group fixtures over the two: the fakes and the skb arena. */
+int ipv4_group_setup(void **state);
+int ipv4_group_teardown(void **state);
 
 /* An skb as the driver + eth_type_trans deliver it: data at the IP header. */
 struct sk_buff *fake_rx_skb(const void *ip, uint32_t len, uint32_t pad);

@@ -51,12 +51,6 @@ static int group_setup(void **state)
 	return 0;
 }
 
-static int group_teardown(void **state)
-{
-	ipv4_fakes_reset();
-	return test_skb_arena_group_teardown(state);
-}
-
 static int setup(void **state)
 {
 	(void)state;
@@ -475,5 +469,5 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_flood, setup, teardown),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, group_setup, ipv4_group_teardown);
 }

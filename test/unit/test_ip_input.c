@@ -37,12 +37,6 @@ static int group_setup(void **state)
 	return 0;
 }
 
-static int group_teardown(void **state)
-{
-	ipv4_fakes_reset();
-	return test_skb_arena_group_teardown(state);
-}
-
 static int setup(void **state)
 {
 	(void)state;
@@ -354,5 +348,5 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_random_frames, setup, teardown),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, group_setup, ipv4_group_teardown);
 }

@@ -17,19 +17,6 @@
 #define PEER ip4(10, 0, 0, 1)
 #define GW ip4(10, 0, 0, 254)
 
-static int group_setup(void **state)
-{
-	(void)state;
-	ipv4_fakes_setup();
-	return 0;
-}
-
-static int group_teardown(void **state)
-{
-	ipv4_fakes_reset();
-	return test_skb_arena_group_teardown(state);
-}
-
 static int setup(void **state)
 {
 	(void)state;
@@ -283,5 +270,5 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fragment_or_gso, setup, teardown),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, ipv4_group_setup, ipv4_group_teardown);
 }

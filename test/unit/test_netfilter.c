@@ -10,19 +10,6 @@
 #include "net/netfilter.h"
 #include "kernel/cmdline.h"
 
-static int group_setup(void **state)
-{
-	(void)state;
-	ipv4_fakes_setup();
-	return 0;
-}
-
-static int group_teardown(void **state)
-{
-	ipv4_fakes_reset();
-	return test_skb_arena_group_teardown(state);
-}
-
 static int reset(void **state)
 {
 	(void)state;
@@ -149,5 +136,5 @@ int main(void)
 		cmocka_unit_test_teardown(test_cmdline_words, reset),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, ipv4_group_setup, ipv4_group_teardown);
 }
