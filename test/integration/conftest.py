@@ -143,22 +143,28 @@ def tap_module(request, tmp_path_factory):
         ns.close()
 
 
-@pytest.fixture
-def tap(request, tap_module):
-    """The module's guest for one test, rebooted first if an earlier test left it
-    dead. On failure this test's part of the serial log is printed, and the whole
-    log and pcap so far are kept under build/integration/<test>/."""
-    if not tap_module.alive():
-        tap_module.boot()
-    vm = tap_module.vm
+def _per_test(request, guest):
+    """One test's use of a module's guest: rebooted first if an earlier test left
+    it dead; on failure the test's part of the log and the pcap are kept."""
+    if not guest.alive():
+        guest.boot()
+    vm = guest.vm
     start = len(vm.log)
-    yield tap_module
+    yield guest
     failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
     if failed:
         for _ in range(1000):
             if not vm._pump(0):
                 break
         _keep(vm, ARTIFACTS / request.node.name.replace("/", "_") / vm.workdir.name, start)
+
+
+@pytest.fixture
+def tap(request, tap_module):
+    """The module's guest for one test, rebooted first if an earlier test left it
+    dead. On failure this test's part of the serial log is printed, and the whole
+    log and pcap so far are kept under build/integration/<test>/."""
+    yield from _per_test(request, tap_module)
 
 
 # ---- a scripted peer on QEMU's dgram netdev, one VM per module (no root) --------------
@@ -214,14 +220,4 @@ def dgram_module(request, tmp_path_factory):
 def dgram(request, dgram_module):
     """The module's dgram guest for one test (rebooted first if dead), with the
     same log keeping as `tap`."""
-    if not dgram_module.alive():
-        dgram_module.boot()
-    vm = dgram_module.vm
-    start = len(vm.log)
-    yield dgram_module
-    failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
-    if failed:
-        for _ in range(1000):
-            if not vm._pump(0):
-                break
-        _keep(vm, ARTIFACTS / request.node.name.replace("/", "_") / vm.workdir.name, start)
+    yield from _per_test(request, dgram_module)
