@@ -436,28 +436,6 @@ static struct packet_type *ptype_lookup(be16 type)
 	return NULL;
 }
 
-be16 eth_type_trans(struct sk_buff *skb, struct net_device *dev)
-{
-	const struct ethhdr *eth;
-
-	if (skb->len < ETH_HLEN)
-		return 0;
-	skb->dev = dev;
-	skb_reset_mac_header(skb);
-	eth = (const struct ethhdr *)skb->data;
-	skb_pull(skb, ETH_HLEN);
-	skb_reset_network_header(skb);
-	if (unlikely(is_multicast_ether_addr(eth->h_dest)))
-		skb->pkt_type = is_broadcast_ether_addr(eth->h_dest) ? PACKET_BROADCAST
-								   : PACKET_MULTICAST;
-	else if (ether_addr_equal(eth->h_dest, dev->dev_addr))
-		skb->pkt_type = PACKET_HOST;
-	else
-		skb->pkt_type = PACKET_OTHERHOST;
-	skb->protocol = eth->h_proto;
-	return eth->h_proto;
-}
-
 static void drop_counted(struct sk_buff *skb, uint64_t *counter)
 {
 	(*counter)++;
@@ -503,23 +481,6 @@ void netif_receive_skb(struct sk_buff *skb)
 	}
 	dev->rx_nohandler++;
 	drop_counted(skb, &sd->stats.rx_nohandler);
-}
-
-int dev_hard_header(struct sk_buff *skb, struct net_device *dev, uint16_t type,
-		    const uint8_t *daddr, const uint8_t *saddr)
-{
-	struct ethhdr *eth;
-
-	if (!daddr)
-		return -EINVAL;
-	eth = (struct ethhdr *)skb_push(skb, ETH_HLEN);
-	if (!eth)
-		return -ENOBUFS;
-	memcpy(eth->h_dest, daddr, ETH_ALEN);
-	memcpy(eth->h_source, saddr ? saddr : dev->dev_addr, ETH_ALEN);
-	eth->h_proto = htons(type);
-	skb_reset_mac_header(skb);
-	return ETH_HLEN;
 }
 
 /* ---- transmit: queue pick -------------------------------------------------------- */

@@ -63,20 +63,6 @@ struct net_device *dev_get_by_name(const char *name)
 void register_netdevice_notifier(struct notifier_block *nb) { (void)nb; }
 void dev_add_pack(struct packet_type *pt) { (void)pt; }
 
-int dev_hard_header(struct sk_buff *skb, struct net_device *dev, uint16_t type,
-		    const uint8_t *daddr, const uint8_t *saddr)
-{
-	struct ethhdr *eth = (struct ethhdr *)skb_push(skb, ETH_HLEN);
-
-	if (!eth)
-		return -1;
-	memcpy(eth->h_dest, daddr, ETH_ALEN);
-	memcpy(eth->h_source, saddr ? saddr : dev->dev_addr, ETH_ALEN);
-	eth->h_proto = htons(type);
-	skb_reset_mac_header(skb);
-	return ETH_HLEN;
-}
-
 static int capture(struct sk_buff *skb, enum fake_tx_path path, be32 nexthop)
 {
 	if (fake_xmit_rc) {

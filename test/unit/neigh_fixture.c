@@ -112,19 +112,6 @@ int dev_queue_xmit(struct sk_buff *skb)
 	return xmit_rc;
 }
 
-int dev_hard_header(struct sk_buff *skb, struct net_device *dev, uint16_t type,
-		    const uint8_t *daddr, const uint8_t *saddr)
-{
-	struct ethhdr *eth = (struct ethhdr *)skb_push(skb, ETH_HLEN);
-
-	if (!eth)
-		return -1;
-	memcpy(eth->h_dest, daddr, ETH_ALEN);
-	memcpy(eth->h_source, saddr ? saddr : dev->dev_addr, ETH_ALEN);
-	eth->h_proto = htons(type);
-	return ETH_HLEN;
-}
-
 void dev_add_pack(struct packet_type *pt)
 {
 	if (pt->type == htons(ETH_P_ARP))
