@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "net/netdevice.h"
+#include "net/gso.h"
 #include "net/ip_hdr.h"
 #include "net/sock.h"
 #include "kernel/irqflags.h"
@@ -561,16 +562,20 @@ struct netdev_queue *netdev_pick_tx(struct net_device *dev, struct sk_buff *skb)
 
 /* ---- transmit: down to the driver ------------------------------------------------ */
 
-/* What the device cannot do is done here or refused: a checksum left
- * partial is completed in software; a GSO packet waits for software GSO
- * (with TCP) and until then is dropped. */
+/* What the device cannot do is done here or refused: a GSO packet for a
+ * device without TSO is cut into segments in software (net/core/gso.c),
+ * which come back as a ->next chain with their checksums already left to
+ * what the device can do; a checksum left partial is completed in software.
+ * What cannot be done is dropped and counted. */
 static struct sk_buff *validate_xmit_skb(struct sk_buff *skb, struct net_device *dev)
 {
 	struct softnet_data *sd = this_softnet();
 
 	if (unlikely(skb->gso_size && !(dev->features & NETIF_F_TSO))) {
-		drop_counted(skb, &sd->stats.tx_dropped_gso);
-		return NULL;
+		skb = skb_gso_segment(skb, dev->features);
+		if (!skb)
+			sd->stats.tx_dropped_gso++;
+		return skb;
 	}
 	if (skb->ip_summed == CHECKSUM_PARTIAL && !(dev->features & NETIF_F_IP_CSUM) &&
 	    skb_checksum_help(skb)) {
@@ -661,10 +666,24 @@ int dev_queue_xmit(struct sk_buff *skb)
 	if (!skb)
 		goto out;
 	q = txq->qdisc;
-	if (q)
-		rc = __dev_xmit_skb(skb, q, dev, txq);
-	else
-		rc = xmit_noqueue(sd, skb, dev, txq);
+	/* One packet, or the segments of one in order (bounded: the chain is
+	 * finite and each turn takes one off it). Segments are packets of
+	 * their own to the qdisc; sent straight on, all but the last say
+	 * xmit_more, so the driver writes its tail once for the batch. */
+	rc = NET_XMIT_SUCCESS;
+	while (skb) {
+		struct sk_buff *next = skb->next;
+		int one;
+
+		if (next) {
+			skb->next = NULL;
+			skb->xmit_more = true;
+		}
+		one = q ? __dev_xmit_skb(skb, q, dev, txq) : xmit_noqueue(sd, skb, dev, txq);
+		if (rc == NET_XMIT_SUCCESS)
+			rc = one;
+		skb = next;
+	}
 out:
 	local_bh_enable();
 	return rc;

@@ -6,7 +6,7 @@ FUZZ_CC      := clang
 FUZZ_PKGS    := clang libclang-rt-14-dev
 FUZZ_DIR     := $(BUILD)/fuzz
 FUZZ_SRCS := test/fuzz/fuzz_rx_frame.c test/fuzz/fuzz_stack.c test/fuzz/fuzz_kernel.c \
-	drivers/igb/igb_rx.c drivers/igb/igb_tx.c drivers/igb/igb_ring.c net/core/dev.c net/ethernet/eth.c \
+	drivers/igb/igb_rx.c drivers/igb/igb_tx.c drivers/igb/igb_ring.c net/core/dev.c net/core/gso.c net/ethernet/eth.c \
 	net/core/link_watch.c net/sched/sch_generic.c net/core/skb_checksum.c net/core/checksum.c \
 	net/core/skbuff.c net/core/neighbour.c net/core/neigh_parms.c net/core/snmp.c \
 	net/ipv4/arp.c net/ipv4/af_inet.c net/ipv4/devinet.c net/ipv4/route.c net/ipv4/ip_input.c \

@@ -1,5 +1,5 @@
 UNIT_TESTS += netdev_rx
-netdev_rx_SRCS := test/unit/test_netdev_rx.c test/unit/netdev_fixture.c net/core/dev.c net/ethernet/eth.c net/core/link_watch.c net/sched/sch_generic.c \
+netdev_rx_SRCS := test/unit/test_netdev_rx.c test/unit/netdev_fixture.c net/core/dev.c net/core/gso.c net/ethernet/eth.c net/core/link_watch.c net/sched/sch_generic.c \
 	net/core/skbuff.c net/core/skb_checksum.c net/core/checksum.c net/core/snmp.c kernel/slab.c \
 	kernel/page_alloc.c test/unit/skb_arena.c test/unit/arena.c test/unit/host_support.c
 $(BUILD)/unit/netdev_rx: net/netdevice.h net/skbuff.h net/sch_generic.h

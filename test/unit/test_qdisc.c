@@ -9,6 +9,7 @@
 #include "netdev_fixture.h"
 #include "net/ip_hdr.h"
 #include "net/sock.h"
+#include "net/tcp_hdr.h"
 #include "net/udp_hdr.h"
 
 #define LEN0 100	/* first packet's length; the n-th is LEN0 + n */
@@ -475,7 +476,31 @@ static void test_socket_remembers_queue(void **state)
 
 /* No NETIF_F_IP_CSUM (the fakes have no features): the checksum is done in
  * software before the qdisc; offsets outside the packet drop it, counted.
- * A GSO packet without TSO is dropped until software GSO exists. */
+ * A GSO packet without TSO is cut in software (net/core/gso.c, where the
+ * segments are checked field by field): here, that its segments go down in
+ * order as packets of their own, one batch to the driver, and that one it
+ * cannot cut is dropped and counted. */
+static struct sk_buff *tso_pkt(uint32_t payload)
+{
+	uint32_t l4 = ETH_HLEN + IP_MIN_HLEN, len = l4 + TCP_MIN_HLEN + payload;
+	struct sk_buff *skb = pkt(&fa.dev, len, 0);
+	struct iphdr *iph = (struct iphdr *)(skb->data + ETH_HLEN);
+	struct tcphdr *th = (struct tcphdr *)(skb->data + l4);
+
+	skb->data[12] = 0x08;
+	skb->data[13] = 0x00;
+	iph->ihl_version = 0x45;
+	iph->tot_len = htons((uint16_t)(len - ETH_HLEN));
+	iph->protocol = IPPROTO_TCP;
+	iph->saddr = A;
+	iph->daddr = B;
+	th->doff_res = 5 << 4;
+	th->flags = TCPHDR_ACK | TCPHDR_PSH;
+	skb->gso_size = 1448;
+	skb->gso_type = SKB_GSO_TCPV4;
+	return skb;
+}
+
 static void test_validate_offloads(void **state)
 {
 	struct sk_buff *skb = udp_pkt(A, B, 1, 2, 0, 0);
@@ -501,8 +526,35 @@ static void test_validate_offloads(void **state)
 	assert_int_equal(dev_queue_xmit(skb), NET_XMIT_DROP);
 	assert_int_equal(delta().tx_dropped_csum, 1);
 
+	/* 3000 bytes at MSS 1448: 1448, 1448, 104 of payload, on the bypass,
+	 * xmit_more on all but the last. */
+	assert_int_equal(dev_queue_xmit(tso_pkt(3000)), NET_XMIT_SUCCESS);
+	assert_int_equal(fa.xmits, 4);
+	assert_int_equal(delta().tx_bypass, 4);
+	for (unsigned int i = 0; i < 3; i++) {
+		assert_int_equal(fa.log[1 + i].len, l4 + TCP_MIN_HLEN + (i < 2 ? 1448 : 104));
+		assert_int_equal(fa.log[1 + i].xmit_more, i < 2);
+		assert_int_equal(fa.log[1 + i].queue, fa.log[1].queue);
+	}
+	/* A ring with room for one: the driver stops the queue after the
+	 * first segment, the others wait in the qdisc, in order, and the wake
+	 * sends them from NET_TX. */
+	fa.room = 1;
+	assert_int_equal(dev_queue_xmit(tso_pkt(3000)), NET_XMIT_SUCCESS);
+	assert_int_equal(fa.xmits, 5);
+	assert_int_equal(qdisc_qlen(qd(fa.log[4].queue)), 2);
+	fa.room = -1;
+	netif_tx_wake_queue(txq(fa.log[4].queue));
+	assert_int_equal(drain_net_tx(4), 1);
+	assert_int_equal(fa.xmits, 7);
+	assert_int_equal(fa.log[5].len, l4 + TCP_MIN_HLEN + 1448);
+	assert_int_equal(fa.log[6].len, l4 + TCP_MIN_HLEN + 104);
+	assert_false(fa.log[6].xmit_more);
+	assert_int_equal(delta().tx_dropped_gso, 0);
+	/* Not TCP: nothing to cut it by. */
 	skb = udp_pkt(A, B, 1, 2, 0, 0);
 	skb->gso_size = 1448;
+	skb->gso_type = SKB_GSO_TCPV4;
 	assert_int_equal(dev_queue_xmit(skb), NET_XMIT_DROP);
 	assert_int_equal(delta().tx_dropped_gso, 1);
 	fa.dev.features = NETIF_F_TSO | NETIF_F_IP_CSUM;
@@ -512,7 +564,7 @@ static void test_validate_offloads(void **state)
 	skb->csum_start = 0;	/* the device fills it: not looked at */
 	assert_int_equal(dev_queue_xmit(skb), NET_XMIT_SUCCESS);
 	fa.dev.features = 0;
-	assert_int_equal(fa.xmits, 2);
+	assert_int_equal(fa.xmits, 8);
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
