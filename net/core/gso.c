@@ -6,6 +6,7 @@
  * bytes are copied, once, and counted. */
 #include <string.h>
 #include "net/gso.h"
+#include "net/snmp.h"
 #include "net/checksum.h"
 #include "net/if_ether.h"
 #include "net/ip_hdr.h"
@@ -13,6 +14,14 @@
 #include "net/tcp_hdr.h"
 
 static struct gso_stats gso_stats;
+
+static const struct snmp_field gso_fields[] = {
+	SNMP_FIELD(struct gso_stats, packets, "GsoPackets"),
+	SNMP_FIELD(struct gso_stats, segments, "GsoSegments"),
+	SNMP_FIELD(struct gso_stats, dropped_malformed, "GsoDropMalformed"),
+	SNMP_FIELD(struct gso_stats, dropped_nomem, "GsoDropNoMem"),
+};
+SNMP_MIB("Gso", &gso_stats, gso_fields);
 
 /* The checked shape of a super-packet: offsets from skb->data. */
 struct gso_layout {

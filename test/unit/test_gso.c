@@ -115,8 +115,14 @@ static uint64_t copy0;
 static struct gso_stats gso_delta(void)
 {
 	struct gso_stats s;
+	uint64_t v;
 
 	gso_get_stats(&s);
+	/* The same counters are what netstat -s shows. */
+	assert_true(snmp_get("GsoSegments", &v));
+	assert_int_equal(v, s.segments);
+	assert_true(snmp_get("GsoDropMalformed", &v));
+	assert_int_equal(v, s.dropped_malformed);
 	s.packets -= st0.packets;
 	s.segments -= st0.segments;
 	s.dropped_malformed -= st0.dropped_malformed;
