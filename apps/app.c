@@ -4,8 +4,9 @@
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 
-static const struct app *const apps[] = { NULL, &app_l2reflect, &app_l2blast };
-static const char *const app_names[] = { "none", "l2reflect", "l2blast" };
+static const struct app *const apps[] = { NULL, &app_l2reflect, &app_l2blast, &app_l2sink,
+					   &app_tsoblast };
+static const char *const app_names[] = { "none", "l2reflect", "l2blast", "l2sink", "tsoblast" };
 static int app_choice;
 KPARAM_ENUM("app", app_choice, app_names, "application to run");
 
