@@ -137,6 +137,7 @@ bench: all $(BUILD)/bench/empty.elf
 	$(PYTHON) test/bench/boot.py
 	$(PYTHON) test/bench/l2blast.py
 	$(PYTHON) test/bench/net_rtt.py
+	$(PYTHON) test/bench/raw_ceilings.py
 
 clean:
 	rm -rf $(BUILD)
