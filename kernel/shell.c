@@ -170,7 +170,6 @@ static void shell_thread(void *arg)
 		uint64_t deadline = console_irq_driven() ? UINT64_MAX :
 				    ktime_get_ns() + 20 * NSEC_PER_MSEC;
 
-		current->wchan = "console";
 		wait_event_interruptible_deadline(console_wq, console_input_pending(), deadline);
 		clear_signal(current);
 		shell_poll();

@@ -54,6 +54,7 @@ void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *w)
 	if (w->thread == current)
 		list_del(&w->entry);
 	w->thread = NULL;
+	current->wchan = NULL;
 	local_irq_restore(flags);
 }
 
@@ -65,6 +66,11 @@ struct sleep_timer {
 static void sleep_timeout(struct timer_list *t)
 {
 	wake_up_thread(container_of(t, struct sleep_timer, timer)->thread);
+}
+
+void wait_set_wchan(const char *what)
+{
+	current->wchan = what;
 }
 
 int wait_sleep_irqoff(uint64_t deadline_ns, bool interruptible)

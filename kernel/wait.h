@@ -39,13 +39,17 @@ void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *w);
  * and a false condition check; returns with interrupts on: 0 when woken,
  * -ETIMEDOUT, -EINTR, or -EDEADLK (bottom halves disabled). */
 int wait_sleep_irqoff(uint64_t deadline_ns, bool interruptible);
+/* Names what the running thread is about to wait for (shown by `ps`). */
+void wait_set_wchan(const char *what);
 
 /* Waits until cond is true; 0, or -ETIMEDOUT / -EINTR / -EDEADLK. cond is
  * evaluated with interrupts off, so it must be quick and must not sleep. */
+/* `ps` shows the function that waits, as Linux's wchan does. */
 #define __wait_event(wq, cond, deadline_ns, intr) ({				\
 	struct wait_queue_entry __w = { .thread = NULL };			\
 	uint64_t __deadline = (deadline_ns);					\
 	int __rc = 0;								\
+	wait_set_wchan(__func__);						\
 	for (;;) {								\
 		prepare_to_wait(&(wq), &__w);					\
 		if (cond) {							\

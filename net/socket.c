@@ -602,10 +602,12 @@ int poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
 				prepare_to_wait(&sfs[i]->sk.sk_wq, &w[i]);
 		local_irq_disable();	/* also when no queue was joined */
 		ready = poll_scan(fds, nfds, sfs);
-		if (ready)
+		if (ready) {
 			local_irq_enable();
-		else
+		} else {
+			wait_set_wchan(__func__);
 			rc = wait_sleep_irqoff(deadline, true);
+		}
 		for (nfds_t i = 0; i < nfds; i++)
 			if (sfs[i])
 				finish_wait(&sfs[i]->sk.sk_wq, &w[i]);

@@ -439,7 +439,6 @@ static int cmd_ping(int argc, char **argv)
 			wake = last_send + linger;
 		}
 		wake = MIN(wake, end_at);
-		current->wchan = "ping";
 		wait_event_interruptible_deadline(st->wq, st->tail != READ_ONCE(st->head), wake);
 	}
 	icmp_clear_echo_reply_listener(ping_echo_reply);

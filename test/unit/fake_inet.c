@@ -173,6 +173,11 @@ void wake_up(struct wait_queue_head *wq)
 	(void)wq;
 }
 
+void wait_set_wchan(const char *what)
+{
+	(void)what;
+}
+
 void prepare_to_wait(struct wait_queue_head *wq, struct wait_queue_entry *w)
 {
 	local_irq_disable();

@@ -16,6 +16,19 @@ def test_ps_lists_threads(boot):
     assert re.search(r"context switches: \d+", out)
 
 
+def test_ps_shows_what_services_wait_for(boot):
+    vm = boot()
+    vm.wait_ready()
+    out = vm.command("ps")
+    rows = {m.group(2): (m.group(1), m.group(3)) for m in
+            re.finditer(r"^\s*\d+ ([RSZ])\s+\d+\s+\d+\s+\d+K\s+(\S+)\s+(\S+)", out, re.M)}
+    # The UDP echo service sleeps in its socket's receive wait, the DHCP
+    # client in poll; the idle thread waits for nothing.
+    assert rows.get("udp-echo") == ("S", "sk_wait_data"), out
+    assert rows.get("dhcp") == ("S", "poll"), out
+    assert rows["idle"][1] == "-", out
+
+
 def test_ctrl_c_interrupts_command(boot):
     vm = boot()
     vm.wait_ready()
