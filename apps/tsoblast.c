@@ -19,11 +19,11 @@
  * the whole 64 KB linear frame every time. With one struct nothing is shared
  * and nothing is copied; what the driver writes is the same for every frame. */
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include "apps/app.h"
+#include "apps/blast.h"
 #include "kernel/cmdline.h"
-#include "kernel/cpu.h"
-#include "kernel/irqflags.h"
 #include "kernel/printk.h"
 #include "kernel/time.h"
 #include "net/checksum.h"
@@ -38,9 +38,6 @@
 #define TSOBLAST_IP_LEN (IP_MIN_HLEN + TSOBLAST_TCP_HLEN + TSOBLAST_PAYLOAD)
 #define TSOBLAST_LEN (ETH_HLEN + TSOBLAST_IP_LEN)
 #define TSOBLAST_PORT 5001
-#define TSOBLAST_BATCH 32
-/* A stalled ring (link down, hung queue) must not hang the app forever. */
-#define TSOBLAST_STALL_NS (5 * NSEC_PER_SEC)
 
 _Static_assert(TSOBLAST_LEN == 65226, "a 64 KB super-frame of 45 full segments");
 
@@ -132,7 +129,7 @@ static int tsoblast_init(struct net_device *dev)
 
 /* The ring has room and nothing waits in the qdisc: a send goes straight to
  * the driver. The same struct must never sit in the qdisc's list twice. */
-static bool tx_ready(struct netdev_queue *txq)
+static bool tx_ready(const struct netdev_queue *txq)
 {
 	return !netif_tx_queue_stopped(txq) && (!txq->qdisc || !qdisc_qlen(txq->qdisc));
 }
@@ -141,8 +138,8 @@ static void tsoblast_run(struct net_device *dev)
 {
 	struct sk_buff *frame = make_frame(dev);
 	struct netdev_queue *txq;
-	uint64_t sent = 0, failed = 0, t0, t1, stall_since = 0, ns, fps, mbit;
-	int prev, rc;
+	struct blast b;
+	char what[24];
 
 	if (!frame) {
 		pr_err("tsoblast: cannot allocate the %u B frame\n", TSOBLAST_LEN);
@@ -150,48 +147,12 @@ static void tsoblast_run(struct net_device *dev)
 	}
 	/* One flow, one queue: picked once, and the hash stays on the struct. */
 	txq = netdev_pick_tx(dev, frame);
-	t0 = ktime_get_ns();
-	while (sent + failed < tso_count) {
-		/* Completions arrive by interrupt and NAPI: sleep until then,
-		 * deciding with interrupts off so the wake cannot slip past. */
-		local_irq_disable();
-		if (!tx_ready(txq)) {
-			if (!stall_since)
-				stall_since = ktime_get_ns();
-			else if (ktime_get_ns() - stall_since > TSOBLAST_STALL_NS) {
-				local_irq_enable();
-				break;
-			}
-			cpu_idle_irqoff();
-			continue;
-		}
-		local_irq_enable();
-		stall_since = 0;
-		skb_get(frame);
-		frame->xmit_more = (sent + failed + 1) % TSOBLAST_BATCH != 0 &&
-				   sent + failed + 1 < tso_count;
-		prev = cpu_account_enter(CPU_SYS);
-		rc = dev_queue_xmit(frame);
-		cpu_account_exit(prev);
-		if (rc == NET_XMIT_SUCCESS)
-			sent++;
-		else
-			failed++;
-	}
-	t1 = ktime_get_ns();
+	blast_start(&b, "tsoblast", tso_count);
+	while (blast_more(&b) && blast_wait(&b, tx_ready, txq))
+		blast_xmit(&b, skb_get(frame));
 	kfree_skb(frame);
-	ns = t1 > t0 ? t1 - t0 : 1;
-	fps = sent * NSEC_PER_SEC / ns;
-	mbit = sent * TSOBLAST_LEN * 8 * 1000 / ns;
-	kprintf("tsoblast: %llu frames of %u B in %llu.%06llu s: %llu frames/s, %llu Mbit/s",
-		(unsigned long long)sent, TSOBLAST_LEN, (unsigned long long)(ns / NSEC_PER_SEC),
-		(unsigned long long)(ns % NSEC_PER_SEC / 1000), (unsigned long long)fps,
-		(unsigned long long)mbit);
-	if (sent + failed < tso_count || failed)
-		kprintf(" (%llu dropped, %llu not attempted: queue stalled)",
-			(unsigned long long)failed,
-			(unsigned long long)(tso_count - sent - failed));
-	kprintf("\n");
+	snprintf(what, sizeof(what), " of %u B", TSOBLAST_LEN);
+	blast_report(&b, what, TSOBLAST_LEN);
 }
 
 const struct app app_tsoblast = { "tsoblast", tsoblast_init, tsoblast_run, .raw = true };
