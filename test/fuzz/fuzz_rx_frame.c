@@ -396,16 +396,7 @@ void rings_teardown(struct igb_adapter *ad)
 	h.alloc_fail_mask = 0;
 	igb_disable_rx(ad);
 	igb_disable_tx(ad);
-	for (unsigned int q = 0; q < IGB_MAX_QUEUES; q++) {
-		struct igb_ring *t = &ad->tx_ring[q], *r = &ad->rx_ring[q];
-
-		if (t->desc)
-			igb_clean_tx_ring(t);
-		if (r->desc)
-			igb_clean_rx_ring(r);
-		igb_ring_free(t);
-		igb_ring_free(r);
-	}
+	igb_fake_rings_free(ad);
 	for (unsigned int q = 0; q < NQ; q++)
 		h.rx_pending[q] = false;
 }

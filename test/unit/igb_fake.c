@@ -63,7 +63,7 @@ struct igb_adapter *igb_fake_adapter(unsigned int nq, uint16_t tx_count, uint16_
 	return ad;
 }
 
-void igb_fake_adapter_free(struct igb_adapter *ad)
+void igb_fake_rings_free(struct igb_adapter *ad)
 {
 	/* Every slot, not num_queues: a test may have lowered that since. */
 	for (unsigned int q = 0; q < IGB_MAX_QUEUES; q++) {
@@ -76,6 +76,11 @@ void igb_fake_adapter_free(struct igb_adapter *ad)
 		igb_ring_free(t);
 		igb_ring_free(r);
 	}
+}
+
+void igb_fake_adapter_free(struct igb_adapter *ad)
+{
+	igb_fake_rings_free(ad);
 	if (ad->rx_pool.priv && kmem_cache_destroy(ad->rx_pool.priv))
 		fail_msg("RX buffers still held by someone");
 	free((void *)ad->hw.hw_addr);

@@ -21,6 +21,8 @@ struct igb_adapter *igb_fake_adapter(unsigned int nq, uint16_t tx_count, uint16_
 /* Close without a device: every ring that has memory is cleaned and freed,
  * the RX buffer cache destroyed (it fails while any buffer is still out),
  * then the register file and the adapter. */
+/* Cleans and frees every ring of ad (buffers back to their pools). */
+void igb_fake_rings_free(struct igb_adapter *ad);
 void igb_fake_adapter_free(struct igb_adapter *ad);
 
 #endif
