@@ -19,6 +19,23 @@ struct msghdr;
 
 struct proto {
 	const char *name;
+	/* Bytes of the protocol's socket object, struct sock at its start
+	 * (TCP's struct tcp_sock); 0: a bare struct sock. */
+	size_t obj_size;
+	/* After socket() (or sk_alloc_child) set the generic fields; optional. */
+	int (*init)(struct sock *sk);
+	/* Stream sockets (optional: NULL gives EOPNOTSUPP). listen: 0 or
+	 * -errno. accept: a child from the accept queue, or NULL with *err
+	 * (-EAGAIN when nonblock, -EINVAL not listening, -EINTR). shutdown: how
+	 * is SHUT_RD / SHUT_WR / SHUT_RDWR. */
+	int (*listen)(struct sock *sk, int backlog);
+	struct sock *(*accept)(struct sock *sk, bool nonblock, int *err);
+	int (*shutdown)(struct sock *sk, int how);
+	/* Options of the protocol's level (IPPROTO_TCP), and SOL_SOCKET ones
+	 * it must know of (SO_KEEPALIVE, SO_LINGER, SO_RCVBUF): called after
+	 * socket.c stored the generic value. Optional. */
+	int (*setsockopt)(struct sock *sk, int level, int name, const void *val, uint32_t len);
+	int (*getsockopt)(struct sock *sk, int level, int name, void *val, uint32_t *len);
 	int (*bind)(struct sock *sk, be32 addr, be16 port);
 	int (*connect)(struct sock *sk, be32 addr, be16 port);
 	/* Return bytes sent or received, or a negative errno. */
@@ -38,6 +55,16 @@ struct proto {
 #define SOCK_REUSEADDR  (1u << 0)
 #define SOCK_BROADCAST  (1u << 1)
 #define SOCK_NONBLOCK_F (1u << 2)	/* O_NONBLOCK on the descriptor */
+#define SOCK_KEEPOPEN   (1u << 3)	/* SO_KEEPALIVE */
+#define SOCK_LINGER     (1u << 4)	/* SO_LINGER on (sk_lingertime seconds) */
+/* No descriptor refers to the socket (closed, or a child not yet accepted):
+ * its memory goes when, in addition, no sent skb charges it and the
+ * protocol does not hold it. */
+#define SOCK_DEAD       (1u << 8)
+/* The protocol still needs the socket after its descriptor closed (a TCP
+ * connection finishing, a child waiting for accept); sk_proto_release
+ * lets go. */
+#define SOCK_PROTO_HELD (1u << 9)
 
 struct sock {
 	uint16_t sk_family, sk_type, sk_protocol;
@@ -71,10 +98,28 @@ struct sock {
 	uint64_t sk_drops;		/* receive queue full */
 	int sk_err;			/* pending error for the next call (SO_ERROR) */
 	bool shutdown_rd, shutdown_wr;
+	uint64_t sk_rcvtimeo_ns, sk_sndtimeo_ns;	/* SO_RCVTIMEO / SO_SNDTIMEO, 0: none */
+	uint32_t sk_lingertime;		/* seconds, with SOCK_LINGER */
 
 	struct wait_queue_head sk_wq;	/* readers and writers wait here */
 	struct sock *hash_next;		/* protocol lookup table chain */
 	void *proto_data;		/* protocol-private state */
 };
+
+/* For the protocols (net/socket.c). */
+/* A new socket of parent's protocol without a descriptor (TCP's passive
+ * open, from softirq): zeroed, generic fields as socket() sets them plus
+ * parent's options (flags, buffers, ttl, tos, timeouts, linger), marked
+ * SOCK_DEAD | SOCK_PROTO_HELD, prot->init called. NULL when out of memory
+ * or the descriptor-less socket limit (SOCK_CHILD_MAX) is reached. */
+struct sock *sk_alloc_child(const struct sock *parent);
+/* accept: gives sk a descriptor (SOCK_NONBLOCK in flags: non-blocking);
+ * the fd, or -EMFILE. sk stays SOCK_PROTO_HELD until the protocol lets go. */
+int sock_attach_fd(struct sock *sk, int flags);
+/* The protocol is done with sk: freed now, or by the last sent skb's
+ * destructor, once no descriptor refers to it. */
+void sk_proto_release(struct sock *sk);
+/* Deadline (ktime ns) for a blocking call: now + timeout, or UINT64_MAX. */
+uint64_t sock_timeo_deadline(uint64_t timeo_ns);
 
 #endif

@@ -43,10 +43,6 @@ SYSCTL_INT("net.core.wmem_max", sysctl_wmem_max, 4608, INT_MAX / 2);
 #define SOCK_MIN_RCVBUF 2304u
 #define SOCK_MIN_SNDBUF 4608u
 
-/* sk_flags, beside sock.h's: the descriptor is gone and the memory is freed
- * by the last destructor of a sent skb. */
-#define SOCK_DEAD (1u << 8)
-
 struct socket_file {
 	struct sock sk;
 	uint32_t refs;		/* the descriptor table's + calls in progress */

@@ -41,15 +41,72 @@ typedef unsigned long nfds_t;
 #define SO_BROADCAST 6
 #define SO_SNDBUF    7
 #define SO_RCVBUF    8
+#define SO_KEEPALIVE 9
+#define SO_LINGER    13
+#define SO_RCVTIMEO  20
+#define SO_SNDTIMEO  21
+
+struct linger {
+	int l_onoff;
+	int l_linger;	/* seconds */
+};
 
 #define IPPROTO_IP 0
 #define IP_TOS     1
 #define IP_TTL     2
 
+/* IPPROTO_TCP options (linux/tcp.h numbering). */
+#define TCP_NODELAY   1
+#define TCP_MAXSEG    2
+#define TCP_CORK      3
+#define TCP_KEEPIDLE  4
+#define TCP_KEEPINTVL 5
+#define TCP_KEEPCNT   6
+#define TCP_INFO      11
+#define TCP_CONGESTION 13
+
+/* TCP_INFO, Linux's struct tcp_info layout and meanings (times in
+ * microseconds unless named otherwise). */
+struct tcp_info {
+	uint8_t tcpi_state, tcpi_ca_state, tcpi_retransmits, tcpi_probes;
+	uint8_t tcpi_backoff, tcpi_options;
+	uint8_t tcpi_snd_rcv_wscale;	/* snd_wscale : 4, rcv_wscale : 4 */
+	uint8_t tcpi_delivery_rate_app_limited;
+	uint32_t tcpi_rto, tcpi_ato, tcpi_snd_mss, tcpi_rcv_mss;
+	uint32_t tcpi_unacked, tcpi_sacked, tcpi_lost, tcpi_retrans, tcpi_fackets;
+	uint32_t tcpi_last_data_sent, tcpi_last_ack_sent, tcpi_last_data_recv, tcpi_last_ack_recv;
+	uint32_t tcpi_pmtu, tcpi_rcv_ssthresh, tcpi_rtt, tcpi_rttvar, tcpi_snd_ssthresh;
+	uint32_t tcpi_snd_cwnd, tcpi_advmss, tcpi_reordering;
+	uint32_t tcpi_rcv_rtt, tcpi_rcv_space;
+	uint32_t tcpi_total_retrans;
+	uint64_t tcpi_pacing_rate, tcpi_max_pacing_rate;
+	uint64_t tcpi_bytes_acked, tcpi_bytes_received;
+	uint32_t tcpi_segs_out, tcpi_segs_in;
+	uint32_t tcpi_notsent_bytes, tcpi_min_rtt;
+	uint32_t tcpi_data_segs_in, tcpi_data_segs_out;
+	uint64_t tcpi_delivery_rate;
+	uint64_t tcpi_busy_time, tcpi_rwnd_limited, tcpi_sndbuf_limited;
+	uint32_t tcpi_delivered, tcpi_delivered_ce;
+	uint64_t tcpi_bytes_sent, tcpi_bytes_retrans;
+	uint32_t tcpi_dsack_dups, tcpi_reord_seen;
+	uint32_t tcpi_rcv_ooopack, tcpi_snd_wnd;
+};
+#define TCPI_OPT_TIMESTAMPS 1
+#define TCPI_OPT_SACK       2
+#define TCPI_OPT_WSCALE     4
+
 /* send/recv flags */
 #define MSG_PEEK     0x02
 #define MSG_TRUNC    0x20	/* recv: return the datagram's real length */
 #define MSG_DONTWAIT 0x40
+#define MSG_WAITALL  0x100	/* recv: until len bytes, EOF, an error or a signal */
+#define MSG_NOSIGNAL 0x4000	/* accepted; there are no signals for EPIPE */
+#define MSG_MORE     0x8000	/* send: more follows (TCP_CORK for one call) */
+
+/* shutdown() */
+#define SHUT_RD   0
+#define SHUT_WR   1
+#define SHUT_RDWR 2
 
 /* poll */
 #define POLLIN   0x001
@@ -88,11 +145,17 @@ struct sockaddr_in {
 _Static_assert(sizeof(struct sockaddr_in) == sizeof(struct sockaddr), "sockaddr_in is 16 bytes");
 
 #define SOCK_FD_BASE 3
-#define SOCK_MAX     64	/* open sockets at once */
+#define SOCK_MAX     1024	/* open socket descriptors at once */
+#define SOCK_CHILD_MAX 4096	/* sockets without a descriptor (TCP children, orphans) */
 
 int socket(int domain, int type, int protocol);
 int bind(int fd, const struct sockaddr *addr, socklen_t len);
 int connect(int fd, const struct sockaddr *addr, socklen_t len);
+int listen(int fd, int backlog);
+int accept(int fd, struct sockaddr *addr, socklen_t *len);
+/* flags: SOCK_NONBLOCK. */
+int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
+int shutdown(int fd, int how);
 ssize_t sendto(int fd, const void *buf, size_t len, int flags,
 	       const struct sockaddr *dest, socklen_t dlen);
 ssize_t send(int fd, const void *buf, size_t len, int flags);
