@@ -326,6 +326,9 @@ void tcp_wake(struct tcp_sock *tp);
 /* Frees the write queue up to snd_una (tcp_clean_rtx_queue's release). */
 void tcp_wmem_free_skb(struct tcp_sock *tp, struct sk_buff *skb);
 uint32_t tcp_jiffies32(void);		/* ms clock, also TSval's unit */
+struct tcp_info;
+/* TCP_INFO and `ss -ti`: Linux's field meanings (net/socket.h). */
+void tcp_get_info(const struct tcp_sock *tp, struct tcp_info *info);
 
 /* ---- tcp_output.c ------------------------------------------------------------ */
 /* The article's steps. */
