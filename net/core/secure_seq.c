@@ -93,8 +93,9 @@ uint64_t siphash_2_4(const uint8_t key[16], const void *data, size_t len)
 #define RDRAND_RETRIES 10
 #define RDSEED_RETRIES 100
 /* Jitter samples folded into the pool: a few thousand short SipHash runs,
- * well under a millisecond on hardware, a few under TCG. Each delta carries
- * a fraction of a bit; the pool is wide enough that thousands suffice. */
+ * well under a millisecond on hardware, a few milliseconds under TCG. Each
+ * delta carries
+ * a fraction of a bit, and thousands of them fill the 128-bit pool. */
 #define TSC_SAMPLES 4096
 
 static uint8_t net_secret[NET_SECRET_MAX][16];
@@ -166,61 +167,74 @@ static bool key_from_insn(bool (*draw)(uint64_t *), uint8_t key[16])
 /* TSC jitter: each sample times one SipHash run over the pool, and the
  * delta (with the absolute count, which differs from boot to boot by
  * firmware and device timing) is hashed back into the pool under the pool
- * itself as key, so every bit of timing noise reaches every pool bit.
- * `which` separates the keys drawn one after another. */
-static void key_from_tsc(unsigned int which, uint8_t key[16])
+ * itself as key, so every bit of timing noise reaches every pool bit. */
+static void tsc_pool(uint8_t pool[16])
 {
-	uint64_t pool[2] = { rdtsc(), which };
+	uint64_t p[2] = { rdtsc(), 0 };
 	uint64_t prev = rdtsc();
 
 	for (uint32_t i = 0; i < TSC_SAMPLES; i++) {
 		uint8_t k[16];
 		uint64_t t, m[2];
 
-		store_le64(k, pool[0]);
-		store_le64(k + 8, pool[1]);
+		store_le64(k, p[0]);
+		store_le64(k + 8, p[1]);
 		t = rdtsc();
 		m[0] = t - prev;
 		m[1] = t ^ ((uint64_t)i << 48);
 		prev = t;
-		pool[i & 1] ^= siphash_2_4(k, m, sizeof(m));
+		p[i & 1] ^= siphash_2_4(k, m, sizeof(m));
 	}
-	store_le64(key, pool[0]);
-	store_le64(key + 8, pool[1]);
+	store_le64(pool, p[0]);
+	store_le64(pool + 8, p[1]);
 }
 
-static bool key_from(const char *source, unsigned int which, uint8_t key[16])
+/* One collection serves every key: key[which] = SipHash(pool, which, half),
+ * keys independent as far as anyone without the pool can tell. */
+static void key_from_pool(const uint8_t pool[16], unsigned int which, uint8_t key[16])
 {
-	if (!strcmp(source, "rdseed"))
-		return cpu_has_rdseed() && key_from_insn(rdseed64, key);
-	if (!strcmp(source, "rdrand"))
-		return cpu_has_rdrand() && key_from_insn(rdrand64, key);
+	for (uint64_t half = 0; half < 2; half++) {
+		uint64_t m[2] = { which, half };
+
+		store_le64(key + 8 * half, siphash_2_4(pool, m, sizeof(m)));
+	}
+}
+
+/* Every key from `source`; false when the CPU lacks it or it fails part way
+ * (RDSEED starved), and the next source then supplies all of them. */
+static bool keys_from(const char *source, uint8_t (*keys)[16], unsigned int n)
+{
+	bool (*draw)(uint64_t *);
+
 	if (!strcmp(source, "tsc")) {
-		key_from_tsc(which, key);
+		uint8_t pool[16];
+
+		tsc_pool(pool);
+		for (unsigned int which = 0; which < n; which++)
+			key_from_pool(pool, which, keys[which]);
 		return true;
 	}
-	return false;
+	if (!strcmp(source, "rdseed") && cpu_has_rdseed())
+		draw = rdseed64;
+	else if (!strcmp(source, "rdrand") && cpu_has_rdrand())
+		draw = rdrand64;
+	else
+		return false;
+	for (unsigned int which = 0; which < n; which++)
+		if (!key_from_insn(draw, keys[which]))
+			return false;
+	return true;
 }
 
-/* Every key from one source: a source that fails part way (RDSEED starved)
- * gives way to the next for all of them. */
 const char *net_secret_init(void)
 {
 	static const char *const sources[] = { "rdseed", "rdrand", "tsc" };
 
 	if (net_secret_source)
 		return net_secret_source;
-	for (size_t s = 0; s < ARRAY_SIZE(sources); s++) {
-		unsigned int which;
-
-		for (which = 0; which < NET_SECRET_MAX; which++)
-			if (!key_from(sources[s], which, net_secret[which]))
-				break;
-		if (which == NET_SECRET_MAX) {
+	for (size_t s = 0; s < ARRAY_SIZE(sources) && !net_secret_source; s++)
+		if (keys_from(sources[s], net_secret, NET_SECRET_MAX))
 			net_secret_source = sources[s];
-			break;
-		}
-	}
 	pr_info("net: secrets from %s\n", net_secret_source);
 	return net_secret_source;
 }
@@ -281,7 +295,7 @@ void net_secret_set_for_test(unsigned int which, const uint8_t key[16])
 
 bool net_secret_draw_for_test(const char *source, uint8_t key[16])
 {
-	return key_from(source, 0, key);
+	return keys_from(source, (uint8_t (*)[16])key, 1);
 }
 
 void net_secret_reset_for_test(void)
