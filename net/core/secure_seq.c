@@ -94,8 +94,7 @@ uint64_t siphash_2_4(const uint8_t key[16], const void *data, size_t len)
 #define RDSEED_RETRIES 100
 /* Jitter samples folded into the pool: a few thousand short SipHash runs,
  * well under a millisecond on hardware, a few milliseconds under TCG. Each
- * delta carries
- * a fraction of a bit, and thousands of them fill the 128-bit pool. */
+ * delta carries a fraction of a bit; thousands of them fill the 128-bit pool. */
 #define TSC_SAMPLES 4096
 
 static uint8_t net_secret[NET_SECRET_MAX][16];
