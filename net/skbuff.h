@@ -263,6 +263,7 @@ enum skb_copy_kind {
 	SKB_COPY_HEADER_COW,	/* a shared buffer copied to write its header or tail */
 	SKB_COPY_EXPAND,	/* a private buffer moved to a bigger one (headroom) */
 	SKB_COPY_GSO,		/* software GSO: headers and payload into each segment */
+	SKB_COPY_TCP_SPLIT,	/* TCP: the tail of a queued skb cut off (tso_fragment) */
 	SKB_COPY_KINDS
 };
 void skb_count_copy(enum skb_copy_kind kind, uint32_t bytes);

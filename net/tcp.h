@@ -138,6 +138,7 @@ struct tcp_sock {
 	uint8_t ca_state;	/* enum tcp_ca_state */
 	bool orphan;		/* the descriptor is closed; TCP finishes alone */
 	bool hashed;		/* in the established (or listening) hash */
+	bool released;		/* sk_proto_release done: the memory may go */
 	bool nodelay, cork;	/* TCP_NODELAY, TCP_CORK */
 	bool keepalive;		/* SO_KEEPALIVE */
 	bool linger0;		/* SO_LINGER on with 0 s: close sends RST */
@@ -347,10 +348,18 @@ int tcp_connect(struct tcp_sock *tp);
 void tcp_send_fin(struct tcp_sock *tp);
 void tcp_send_active_reset(struct tcp_sock *tp);
 int tcp_retransmit_skb(struct tcp_sock *tp, struct sk_buff *skb);
+/* Cuts a write-queue skb after len payload bytes (SACK edges); 0 or -ENOMEM. */
+int tcp_fragment_at(struct tcp_sock *tp, struct sk_buff *skb, uint32_t len);
 void tcp_xmit_retransmit_queue(struct tcp_sock *tp);
 void tcp_send_probe0(struct tcp_sock *tp);
 int tcp_write_wakeup(struct tcp_sock *tp);
 void tcp_send_window_probe(struct tcp_sock *tp);
+/* advmss from the route, and the initial receive window and scale. */
+void tcp_init_rcv_window(struct tcp_sock *tp, bool wscale_ok);
+/* The SYN-ACK of a SYN answered with a cookie: no socket, everything the
+ * child needs is in the ISN and the TSval. */
+void tcp_v4_send_synack_cookie(const struct tcp_sock *lp, const struct sk_buff *syn,
+			       const struct tcp_options_received *peer);
 uint16_t tcp_select_window(struct tcp_sock *tp);
 void tcp_select_initial_window(uint32_t space, uint32_t mss, uint32_t *rcv_wnd,
 			       uint32_t *window_clamp, bool wscale_ok, uint8_t *rcv_wscale);
@@ -411,6 +420,8 @@ void tcp_rcv_state_process(struct tcp_sock *tp, struct sk_buff *skb);
  * one running past the header). */
 bool tcp_parse_options(const struct tcphdr *th, struct tcp_options_received *opt, bool syn);
 void tcp_init_transfer(struct tcp_sock *tp);
+/* Options agreed from the peer's SYN (or SYN-ACK) and our sysctls. */
+void tcp_negotiate(struct tcp_sock *tp, const struct tcp_options_received *peer);
 void tcp_fin(struct tcp_sock *tp);
 void tcp_reset(struct tcp_sock *tp);
 bool tcp_send_challenge_ack(struct tcp_sock *tp);
@@ -441,6 +452,8 @@ void tcp_v4_hash(struct tcp_sock *tp);
 void tcp_v4_unhash(struct tcp_sock *tp);
 void tcp_listen_hash(struct tcp_sock *tp);
 void tcp_put_port(struct tcp_sock *tp);
+/* A child takes its listener's port in the bind table. */
+void tcp_inherit_port(struct tcp_sock *child);
 /* RST answering skb (data at the TCP header), RFC 9293 3.10.7.1 rules. */
 void tcp_v4_send_reset(const struct sk_buff *skb);
 /* A bare ACK (TIME_WAIT, SYN_RECV request socks, challenge ACKs of minisocks). */
@@ -470,10 +483,16 @@ struct tcp_sock *tcp_cookie_check(struct tcp_sock *listener, struct sk_buff *skb
 /* A child reached ESTABLISHED: from the SYN queue to the accept queue. */
 void tcp_child_established(struct tcp_sock *child);
 /* TIME_WAIT: one segment for a TIME_WAIT socket; consumes skb. */
-void tcp_timewait_state_process(struct tcp_sock *tp, struct sk_buff *skb);
+/* Returns true when the segment (a new SYN) ended the TIME_WAIT and must be
+ * looked up again; else it was consumed. */
+bool tcp_timewait_state_process(struct tcp_sock *tp, struct sk_buff *skb);
 void tcp_time_wait(struct tcp_sock *tp, int state, uint32_t timeo_ms);
 /* The listener is going away: every pending request and unaccepted child ends. */
 void tcp_listen_stop(struct tcp_sock *listener);
+/* tcp_done of a child still in its listener's SYN or accept queue. */
+void tcp_unlink_from_parent(struct tcp_sock *child);
+/* Ends every SYN_RECV child of a listener (tcp_ipv4.c walks the hash). */
+void tcp_v4_kill_children(struct tcp_sock *listener);
 /* accept's dequeue: the oldest established child, or NULL. */
 struct tcp_sock *tcp_accept_dequeue(struct tcp_sock *listener);
 unsigned int tcp_reqsk_count(const struct tcp_sock *listener);

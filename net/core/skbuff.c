@@ -72,6 +72,7 @@ static const struct snmp_field copy_fields[] = {
 	SNMP_FIELD(struct skb_copy_mib, bytes[SKB_COPY_HEADER_COW], "CopyHeaderCow"),
 	SNMP_FIELD(struct skb_copy_mib, bytes[SKB_COPY_EXPAND], "CopyExpandHead"),
 	SNMP_FIELD(struct skb_copy_mib, bytes[SKB_COPY_GSO], "CopyGso"),
+	SNMP_FIELD(struct skb_copy_mib, bytes[SKB_COPY_TCP_SPLIT], "CopyTcpSplit"),
 	SNMP_FIELD(struct skb_copy_mib, clones_made, "ClonesMade"),
 	SNMP_FIELD(struct skb_copy_mib, clone_bytes_shared, "CloneBytesShared"),
 };

@@ -1,0 +1,1112 @@
+/* TCP's socket side (Linux's net/ipv4/tcp.c): struct proto tcp_prot for the
+ * BSD calls, the article's first step tcp_sendmsg (copy #1: user bytes into
+ * skbs on the write queue, then push), tcp_recvmsg (the one copy out of the
+ * RX buffers), close and shutdown with their state changes (RFC 9293 3.6),
+ * listen/accept, options, TCP_INFO, the counters, sysctls and memory bounds.
+ *
+ * Every touch of TCP state from here runs with bottom halves disabled
+ * (lock_sock), and every blocking wait re-enables them while it sleeps. */
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+#include "kernel/initcall.h"
+#include "kernel/ktimer.h"
+#include "kernel/printk.h"
+#include "kernel/softirq.h"
+#include "kernel/sysctl.h"
+#include "kernel/time.h"
+#include "kernel/wait.h"
+#include "net/inetdevice.h"
+#include "net/ip.h"
+#include "net/snmp.h"
+#include "net/sock.h"
+#include "net/socket.h"
+#include "net/tcp.h"
+#include "net/tcp_cong.h"
+
+struct tcp_mib tcp_mib;
+
+int sysctl_tcp_fin_timeout = 60;
+int sysctl_tcp_keepalive_time = 7200;
+int sysctl_tcp_keepalive_intvl = 75;
+int sysctl_tcp_keepalive_probes = 9;
+int sysctl_tcp_syncookies = 1;
+int sysctl_tcp_max_syn_backlog = 256;
+int sysctl_tcp_timestamps = 1;
+int sysctl_tcp_sack = 1;
+int sysctl_tcp_window_scaling = 1;
+int sysctl_tcp_rmem[3] = { 4096, 131072, 6291456 };
+int sysctl_tcp_wmem[3] = { 4096, 1048576, 4194304 };
+int sysctl_tcp_mem_max_kb = 65536;
+int sysctl_tcp_challenge_ack_limit = 1000;
+int sysctl_tcp_moderate_rcvbuf = 1;
+SYSCTL_INT("net.ipv4.tcp_fin_timeout", sysctl_tcp_fin_timeout, 1, 3600);
+SYSCTL_INT("net.ipv4.tcp_keepalive_time", sysctl_tcp_keepalive_time, 1, 32767);
+SYSCTL_INT("net.ipv4.tcp_keepalive_intvl", sysctl_tcp_keepalive_intvl, 1, 32767);
+SYSCTL_INT("net.ipv4.tcp_keepalive_probes", sysctl_tcp_keepalive_probes, 1, 127);
+SYSCTL_INT("net.ipv4.tcp_syncookies", sysctl_tcp_syncookies, 0, 2);
+SYSCTL_INT("net.ipv4.tcp_max_syn_backlog", sysctl_tcp_max_syn_backlog, 8, 65536);
+SYSCTL_INT("net.ipv4.tcp_timestamps", sysctl_tcp_timestamps, 0, 1);
+SYSCTL_INT("net.ipv4.tcp_sack", sysctl_tcp_sack, 0, 1);
+SYSCTL_INT("net.ipv4.tcp_window_scaling", sysctl_tcp_window_scaling, 0, 1);
+SYSCTL_INT("net.ipv4.tcp_rmem_max", sysctl_tcp_rmem[2], 4096, INT_MAX / 4);
+SYSCTL_INT("net.ipv4.tcp_wmem_max", sysctl_tcp_wmem[2], 4096, INT_MAX / 4);
+SYSCTL_INT("net.ipv4.tcp_mem_max_kb", sysctl_tcp_mem_max_kb, 256, INT_MAX / 1024);
+SYSCTL_INT("net.ipv4.tcp_challenge_ack_limit", sysctl_tcp_challenge_ack_limit, 1, INT_MAX);
+SYSCTL_INT("net.ipv4.tcp_moderate_rcvbuf", sysctl_tcp_moderate_rcvbuf, 0, 1);
+
+static const struct snmp_field tcp_fields[] = {
+	SNMP_FIELD(struct tcp_mib, active_opens, "TcpActiveOpens"),
+	SNMP_FIELD(struct tcp_mib, passive_opens, "TcpPassiveOpens"),
+	SNMP_FIELD(struct tcp_mib, attempt_fails, "TcpAttemptFails"),
+	SNMP_FIELD(struct tcp_mib, estab_resets, "TcpEstabResets"),
+	SNMP_FIELD(struct tcp_mib, curr_estab, "TcpCurrEstab"),
+	SNMP_FIELD(struct tcp_mib, in_segs, "TcpInSegs"),
+	SNMP_FIELD(struct tcp_mib, out_segs, "TcpOutSegs"),
+	SNMP_FIELD(struct tcp_mib, retrans_segs, "TcpRetransSegs"),
+	SNMP_FIELD(struct tcp_mib, in_errs, "TcpInErrs"),
+	SNMP_FIELD(struct tcp_mib, out_rsts, "TcpOutRsts"),
+	SNMP_FIELD(struct tcp_mib, in_csum_errors, "TcpInCsumErrors"),
+};
+SNMP_MIB("Tcp", &tcp_mib, tcp_fields);
+
+static const struct snmp_field tcpext_fields[] = {
+	SNMP_FIELD(struct tcp_mib, syncookies_sent, "TcpExtSyncookiesSent"),
+	SNMP_FIELD(struct tcp_mib, syncookies_recv, "TcpExtSyncookiesRecv"),
+	SNMP_FIELD(struct tcp_mib, syncookies_failed, "TcpExtSyncookiesFailed"),
+	SNMP_FIELD(struct tcp_mib, embryonic_rsts, "TcpExtEmbryonicRsts"),
+	SNMP_FIELD(struct tcp_mib, prune_called, "TcpExtPruneCalled"),
+	SNMP_FIELD(struct tcp_mib, ofo_pruned, "TcpExtOfoPruned"),
+	SNMP_FIELD(struct tcp_mib, rcv_pruned, "TcpExtRcvPruned"),
+	SNMP_FIELD(struct tcp_mib, tw_recycled, "TcpExtTWRecycled"),
+	SNMP_FIELD(struct tcp_mib, tw_killed, "TcpExtTWKilled"),
+	SNMP_FIELD(struct tcp_mib, paws_active, "TcpExtPAWSActive"),
+	SNMP_FIELD(struct tcp_mib, paws_estab, "TcpExtPAWSEstab"),
+	SNMP_FIELD(struct tcp_mib, delayed_acks, "TcpExtDelayedACKs"),
+	SNMP_FIELD(struct tcp_mib, delayed_ack_lost, "TcpExtDelayedACKLost"),
+	SNMP_FIELD(struct tcp_mib, listen_overflows, "TcpExtListenOverflows"),
+	SNMP_FIELD(struct tcp_mib, listen_drops, "TcpExtListenDrops"),
+	SNMP_FIELD(struct tcp_mib, tcp_pure_acks, "TcpExtTCPPureAcks"),
+	SNMP_FIELD(struct tcp_mib, tcp_reno_recovery, "TcpExtTCPRenoRecovery"),
+	SNMP_FIELD(struct tcp_mib, tcp_sack_recovery, "TcpExtTCPSackRecovery"),
+	SNMP_FIELD(struct tcp_mib, tcp_timeouts, "TcpExtTCPTimeouts"),
+	SNMP_FIELD(struct tcp_mib, tcp_fast_retrans, "TcpExtTCPFastRetrans"),
+	SNMP_FIELD(struct tcp_mib, tcp_slow_start_retrans, "TcpExtTCPSlowStartRetrans"),
+	SNMP_FIELD(struct tcp_mib, tcp_dsack_old_sent, "TcpExtTCPDSACKOldSent"),
+	SNMP_FIELD(struct tcp_mib, tcp_dsack_ofo_sent, "TcpExtTCPDSACKOfoSent"),
+	SNMP_FIELD(struct tcp_mib, tcp_dsack_recv, "TcpExtTCPDSACKRecv"),
+	SNMP_FIELD(struct tcp_mib, tcp_abort_on_data, "TcpExtTCPAbortOnData"),
+	SNMP_FIELD(struct tcp_mib, tcp_abort_on_close, "TcpExtTCPAbortOnClose"),
+	SNMP_FIELD(struct tcp_mib, tcp_abort_on_memory, "TcpExtTCPAbortOnMemory"),
+	SNMP_FIELD(struct tcp_mib, tcp_abort_on_timeout, "TcpExtTCPAbortOnTimeout"),
+	SNMP_FIELD(struct tcp_mib, tcp_abort_on_linger, "TcpExtTCPAbortOnLinger"),
+	SNMP_FIELD(struct tcp_mib, tcp_memory_pressures, "TcpExtTCPMemoryPressures"),
+	SNMP_FIELD(struct tcp_mib, tcp_sack_discard, "TcpExtTCPSACKDiscard"),
+	SNMP_FIELD(struct tcp_mib, tcp_req_q_full_drop, "TcpExtTCPReqQFullDrop"),
+	SNMP_FIELD(struct tcp_mib, tcp_req_q_full_do_cookies, "TcpExtTCPReqQFullDoCookies"),
+	SNMP_FIELD(struct tcp_mib, tcp_ofo_queue, "TcpExtTCPOFOQueue"),
+	SNMP_FIELD(struct tcp_mib, tcp_ofo_drop, "TcpExtTCPOFODrop"),
+	SNMP_FIELD(struct tcp_mib, tcp_ofo_merge, "TcpExtTCPOFOMerge"),
+	SNMP_FIELD(struct tcp_mib, tcp_challenge_ack, "TcpExtTCPChallengeACK"),
+	SNMP_FIELD(struct tcp_mib, tcp_syn_challenge, "TcpExtTCPSYNChallenge"),
+	SNMP_FIELD(struct tcp_mib, tcp_ack_skipped_challenge, "TcpExtTCPACKSkippedChallenge"),
+	SNMP_FIELD(struct tcp_mib, tcp_rcv_q_drop, "TcpExtTCPRcvQDrop"),
+	SNMP_FIELD(struct tcp_mib, tcp_zero_window_drop, "TcpExtTCPZeroWindowDrop"),
+	SNMP_FIELD(struct tcp_mib, tcp_win_probe, "TcpExtTCPWinProbe"),
+	SNMP_FIELD(struct tcp_mib, tcp_keep_alive, "TcpExtTCPKeepAlive"),
+	SNMP_FIELD(struct tcp_mib, tcp_orig_data_sent, "TcpExtTCPOrigDataSent"),
+	SNMP_FIELD(struct tcp_mib, tcp_want_zero_window_adv, "TcpExtTCPWantZeroWindowAdv"),
+	SNMP_FIELD(struct tcp_mib, tcp_to_zero_window_adv, "TcpExtTCPToZeroWindowAdv"),
+	SNMP_FIELD(struct tcp_mib, tcp_from_zero_window_adv, "TcpExtTCPFromZeroWindowAdv"),
+	SNMP_FIELD(struct tcp_mib, tcp_syn_retrans, "TcpExtTCPSynRetrans"),
+	SNMP_FIELD(struct tcp_mib, tcp_tso_split, "TcpExtTCPTsoSplit"),
+	SNMP_FIELD(struct tcp_mib, in_bad_doff, "TcpExtInBadDataOffset"),
+	SNMP_FIELD(struct tcp_mib, in_bad_opts, "TcpExtInBadOptions"),
+	SNMP_FIELD(struct tcp_mib, in_bad_flags, "TcpExtInBadFlags"),
+	SNMP_FIELD(struct tcp_mib, in_short, "TcpExtInShort"),
+	SNMP_FIELD(struct tcp_mib, in_no_socket, "TcpExtInNoSocket"),
+	SNMP_FIELD(struct tcp_mib, in_closed_data, "TcpExtInClosedData"),
+	SNMP_FIELD(struct tcp_mib, in_out_of_window, "TcpExtInOutOfWindow"),
+	SNMP_FIELD(struct tcp_mib, in_old_ack, "TcpExtInOldAck"),
+	SNMP_FIELD(struct tcp_mib, in_rst_ignored, "TcpExtInRstIgnored"),
+	SNMP_FIELD(struct tcp_mib, in_rst_accepted, "TcpExtInRstAccepted"),
+	SNMP_FIELD(struct tcp_mib, in_syn_on_estab, "TcpExtInSynOnEstab"),
+	SNMP_FIELD(struct tcp_mib, out_no_mem, "TcpExtOutNoMem"),
+	SNMP_FIELD(struct tcp_mib, out_err, "TcpExtOutErr"),
+	SNMP_FIELD(struct tcp_mib, mem_refused_conns, "TcpExtMemRefusedConns"),
+};
+SNMP_MIB("TcpExt", &tcp_mib, tcpext_fields);
+
+const char *const tcp_state_names[TCP_MAX_STATES] = {
+	[0] = "UNKNOWN",
+	[TCP_ESTABLISHED] = "ESTAB",
+	[TCP_SYN_SENT] = "SYN-SENT",
+	[TCP_SYN_RECV] = "SYN-RECV",
+	[TCP_FIN_WAIT1] = "FIN-WAIT-1",
+	[TCP_FIN_WAIT2] = "FIN-WAIT-2",
+	[TCP_TIME_WAIT] = "TIME-WAIT",
+	[TCP_CLOSE] = "UNCONN",
+	[TCP_CLOSE_WAIT] = "CLOSE-WAIT",
+	[TCP_LAST_ACK] = "LAST-ACK",
+	[TCP_LISTEN] = "LISTEN",
+	[TCP_CLOSING] = "CLOSING",
+};
+
+uint32_t tcp_jiffies32(void)
+{
+	return (uint32_t)jiffies();
+}
+
+/* ---- memory ------------------------------------------------------------------ */
+
+uint64_t tcp_memory_allocated;
+bool tcp_memory_pressure;
+
+/* Every TCP queue's truesize, for the box-wide bound: above it the stack is
+ * under pressure (new connections refused, receive queues pruned, windows
+ * closing) until usage falls below 3/4 of it. */
+void tcp_mem_charge(struct tcp_sock *tp, int64_t bytes)
+{
+	uint64_t limit = (uint64_t)sysctl_tcp_mem_max_kb * 1024;
+
+	(void)tp;
+	if (bytes < 0 && (uint64_t)-bytes > tcp_memory_allocated)
+		tcp_memory_allocated = 0;
+	else
+		tcp_memory_allocated += (uint64_t)bytes;
+	if (!tcp_memory_pressure && tcp_memory_allocated > limit) {
+		tcp_memory_pressure = true;
+		TCP_INC_STATS(tcp_memory_pressures);
+		pr_warn("tcp: memory pressure (%llu KiB in socket queues)\n",
+			(unsigned long long)(tcp_memory_allocated >> 10));
+	} else if (tcp_memory_pressure && tcp_memory_allocated < limit / 4 * 3) {
+		tcp_memory_pressure = false;
+		pr_info("tcp: memory pressure over\n");
+	}
+}
+
+bool tcp_under_memory_pressure(void)
+{
+	return READ_ONCE(tcp_memory_pressure);
+}
+
+void tcp_wmem_free_skb(struct tcp_sock *tp, struct sk_buff *skb)
+{
+	tp->sk_wmem_queued -= MIN(tp->sk_wmem_queued, skb->truesize);
+	tcp_mem_charge(tp, -(int64_t)skb->truesize);
+	kfree_skb(skb);
+}
+
+/* ---- state ---------------------------------------------------------------------- */
+
+void tcp_set_state(struct tcp_sock *tp, int state)
+{
+	int old = tp->state;
+
+	if (old == state)
+		return;
+	if (state == TCP_ESTABLISHED)
+		TCP_INC_STATS(curr_estab);
+	else if (old == TCP_ESTABLISHED)
+		tcp_mib.curr_estab -= MIN(tcp_mib.curr_estab, 1u);
+	if (state == TCP_CLOSE && (old == TCP_SYN_SENT || old == TCP_SYN_RECV))
+		TCP_INC_STATS(attempt_fails);
+	tp->state = (uint8_t)state;
+}
+
+void tcp_wake(struct tcp_sock *tp)
+{
+	wake_up(&tp->sk.sk_wq);
+}
+
+static void tcp_purge_queues(struct tcp_sock *tp)
+{
+	struct sk_buff *skb;
+
+	while ((skb = skb_dequeue(&tp->sk_write_queue)) != NULL)
+		tcp_wmem_free_skb(tp, skb);
+	tp->send_head = NULL;
+	while ((skb = skb_dequeue(&tp->sk.sk_receive_queue)) != NULL) {
+		tcp_mem_charge(tp, -(int64_t)skb_charge(skb));
+		kfree_skb(skb);
+	}
+	tcp_ofo_purge(tp);
+}
+
+/* The memory goes once the connection is over and no descriptor holds it. */
+static void tcp_maybe_release(struct tcp_sock *tp)
+{
+	if (!tp->orphan || tp->state != TCP_CLOSE || tp->released)
+		return;
+	tp->released = true;
+	tcp_purge_queues(tp);
+	sk_proto_release(&tp->sk);
+}
+
+void tcp_done(struct tcp_sock *tp)
+{
+	bool was_listen = tp->state == TCP_LISTEN;
+
+	tcp_set_state(tp, TCP_CLOSE);
+	tcp_clear_xmit_timers(tp);
+	if (was_listen)
+		tcp_listen_stop(tp);
+	tcp_unlink_from_parent(tp);
+	tcp_v4_unhash(tp);
+	tcp_put_port(tp);
+	tp->sk.shutdown_rd = true;
+	tp->sk.shutdown_wr = true;
+	tp->packets_out = 0;
+	/* Sent data nobody will ACK any more is gone now. */
+	{
+		struct sk_buff *skb;
+
+		while ((skb = skb_dequeue(&tp->sk_write_queue)) != NULL)
+			tcp_wmem_free_skb(tp, skb);
+		tp->send_head = NULL;
+	}
+	tcp_ofo_purge(tp);
+	tcp_wake(tp);
+	tcp_maybe_release(tp);
+}
+
+/* ---- proto: setup, bind, connect ------------------------------------------------------ */
+
+static int tcp_init_sock(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	tp->state = TCP_CLOSE;
+	skb_queue_head_init(&tp->sk_write_queue);
+	skb_queue_head_init(&tp->out_of_order_queue);
+	tcp_init_xmit_timers(tp);
+	tp->rto_ms = TCP_TIMEOUT_INIT_MS;
+	tp->mss_cache = TCP_MSS_DEFAULT;
+	tp->advmss = TCP_MSS_DEFAULT;
+	tp->snd_cwnd = TCP_INIT_CWND;
+	tp->snd_ssthresh = 0x7FFFFFFF;
+	tp->snd_cwnd_clamp = 0xFFFF;
+	tp->ca_ops = tcp_ca_default();
+	tp->created_ns = ktime_get_ns();
+	sk->pmtudisc = true;
+	/* TCP's own defaults (tcp_rmem[1] / tcp_wmem[1]), unless the parent's
+	 * SO_RCVBUF / SO_SNDBUF came along (sk_alloc_child copies them). */
+	if (sk->sk_rcvbuf == (uint32_t)sysctl_rmem_default)
+		sk->sk_rcvbuf = (uint32_t)sysctl_tcp_rmem[1];
+	if (sk->sk_sndbuf == (uint32_t)sysctl_wmem_default)
+		sk->sk_sndbuf = (uint32_t)sysctl_tcp_wmem[1];
+	sk->sk_flags |= SOCK_PROTO_HELD;
+	return 0;
+}
+
+static int tcp_bind(struct sock *sk, be32 addr, be16 port)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	int err;
+
+	if (sk->inet_sport || tp->state != TCP_CLOSE)
+		return -EINVAL;
+	if (addr && !inet_addr_is_local(addr))
+		return -EADDRNOTAVAIL;
+	local_bh_disable();
+	err = tcp_v4_get_port(tp, port, addr);
+	local_bh_enable();
+	return err;
+}
+
+static bool tcp_connect_done(const struct tcp_sock *tp)
+{
+	return READ_ONCE(tp->state) != TCP_SYN_SENT && READ_ONCE(tp->state) != TCP_SYN_RECV;
+}
+
+static int tcp_v4_connect_call(struct sock *sk, be32 addr, be16 port)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	bool nonblock = sk->sk_flags & SOCK_NONBLOCK_F;
+	int err;
+
+	local_bh_disable();
+	switch (tp->state) {
+	case TCP_CLOSE:
+		if (sk->connected) {
+			/* A finished connection cannot be reused (Linux: EISCONN
+			 * only while connected; a closed one reports its error). */
+			err = sock_error(sk);
+			local_bh_enable();
+			return err ? err : -EISCONN;
+		}
+		break;
+	case TCP_SYN_SENT:
+	case TCP_SYN_RECV:
+		local_bh_enable();
+		if (nonblock)
+			return -EALREADY;
+		goto wait;
+	case TCP_LISTEN:
+		local_bh_enable();
+		return -EISCONN;
+	default:
+		local_bh_enable();
+		return -EISCONN;
+	}
+	if (!addr && !port) {
+		local_bh_enable();
+		return -EAFNOSUPPORT;
+	}
+	err = tcp_v4_connect(tp, addr, port);
+	local_bh_enable();
+	if (err)
+		return err;
+	if (nonblock)
+		return -EINPROGRESS;
+wait:
+	err = wait_event_interruptible_deadline(sk->sk_wq, tcp_connect_done(tp),
+						sock_timeo_deadline(sk->sk_sndtimeo_ns));
+	if (err == -ETIMEDOUT)
+		return -EINPROGRESS;	/* Linux: a connect timeout leaves it going */
+	if (err)
+		return err;
+	local_bh_disable();
+	err = tp->state == TCP_CLOSE ? sock_error(sk) : 0;
+	if (tp->state == TCP_CLOSE && !err)
+		err = -ECONNREFUSED;
+	local_bh_enable();
+	return err;
+}
+
+/* ---- send (the article's tcp_sendmsg) ---------------------------------------------------------- */
+
+static bool tcp_can_send(const struct tcp_sock *tp)
+{
+	return tp->state == TCP_ESTABLISHED || tp->state == TCP_CLOSE_WAIT;
+}
+
+/* Linux's sk_stream_memory_free: the write queue below sk_sndbuf. */
+static bool tcp_wmem_free(const struct tcp_sock *tp)
+{
+	return tp->sk_wmem_queued < tp->sk.sk_sndbuf;
+}
+
+static bool tcp_send_wait_done(const struct tcp_sock *tp)
+{
+	return tcp_wmem_free(tp) || READ_ONCE(tp->sk.sk_err) || !tcp_can_send(tp) ||
+	       READ_ONCE(tp->sk.shutdown_wr);
+}
+
+/* A full send buffer: sleep until ACKs free some (bottom halves are
+ * re-enabled for the wait). 0, -EAGAIN or -EINTR. */
+static int sk_stream_wait_memory(struct tcp_sock *tp, uint64_t deadline)
+{
+	int err;
+
+	local_bh_enable();
+	err = wait_event_interruptible_deadline(tp->sk.sk_wq, tcp_send_wait_done(tp), deadline);
+	local_bh_disable();
+	return err == -ETIMEDOUT ? -EAGAIN : err;
+}
+
+static void tcp_mark_push(struct tcp_sock *tp, struct sk_buff *skb)
+{
+	TCP_SKB_CB(skb)->tcp_flags |= TCPHDR_PSH;
+	tp->pushed_seq = tp->write_seq;
+}
+
+static bool forced_push(const struct tcp_sock *tp)
+{
+	return after(tp->write_seq, tp->pushed_seq + (tp->max_window >> 1));
+}
+
+static int tcp_nonagle(const struct tcp_sock *tp)
+{
+	return tp->cork ? TCP_NAGLE_CORK : tp->nodelay ? TCP_NAGLE_OFF : 0;
+}
+
+/* A new skb at the tail of the write queue (Linux's skb_entail). */
+static struct sk_buff *tcp_entail(struct tcp_sock *tp, unsigned int size)
+{
+	struct sk_buff *skb = alloc_skb_tx(size);
+
+	if (!skb)
+		return NULL;
+	TCP_SKB_CB(skb)->seq = tp->write_seq;
+	TCP_SKB_CB(skb)->end_seq = tp->write_seq;
+	TCP_SKB_CB(skb)->tcp_flags = TCPHDR_ACK;
+	TCP_SKB_CB(skb)->sacked = 0;
+	TCP_SKB_CB(skb)->tso_segs = 0;
+	TCP_SKB_CB(skb)->tx_ns = 0;
+	skb_header_release(skb);
+	tp->sk_wmem_queued += skb->truesize;
+	tcp_mem_charge(tp, skb->truesize);
+	skb_queue_tail(&tp->sk_write_queue, skb);
+	if (!tp->send_head)
+		tp->send_head = skb;
+	return skb;
+}
+
+static int tcp_sendmsg(struct sock *sk, const void *buf, size_t len, int flags,
+		       be32 daddr, be16 dport, bool has_dest)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	bool nonblock = (flags & MSG_DONTWAIT) || (sk->sk_flags & SOCK_NONBLOCK_F);
+	uint64_t deadline = nonblock ? 0 : sock_timeo_deadline(sk->sk_sndtimeo_ns);
+	const uint8_t *from = buf;
+	unsigned int mss_now, size_goal;
+	size_t copied = 0;
+	int err = 0;
+
+	(void)daddr;
+	(void)dport;
+	(void)has_dest;	/* sendto's address is ignored on a stream (Linux) */
+	local_bh_disable();
+	if (tp->state == TCP_SYN_SENT || tp->state == TCP_SYN_RECV) {
+		local_bh_enable();
+		if (nonblock)
+			return -EAGAIN;
+		err = wait_event_interruptible_deadline(sk->sk_wq, tcp_connect_done(tp), deadline);
+		if (err)
+			return err == -ETIMEDOUT ? -EAGAIN : err;
+		local_bh_disable();
+	}
+	err = sock_error(sk);
+	if (err)
+		goto out_err;
+	if (!tcp_can_send(tp) || sk->shutdown_wr) {
+		err = sk->connected ? -EPIPE : -ENOTCONN;
+		goto out_err;
+	}
+	mss_now = tcp_current_mss(tp);
+	size_goal = tcp_send_size_goal(tp, mss_now);
+	while (copied < len) {
+		struct sk_buff *skb = tcp_write_queue_tail(tp);
+		unsigned int copy;
+
+		/* Append to the unsent tail while it is below the size goal. */
+		if (!skb || !tp->send_head || skb->len >= size_goal || !skb_tailroom(skb) ||
+		    (TCP_SKB_CB(skb)->tcp_flags & (TCPHDR_FIN | TCPHDR_SYN))) {
+			if (!tcp_wmem_free(tp))
+				goto wait_for_memory;
+			skb = tcp_entail(tp, size_goal);
+			if (!skb) {
+				TCP_INC_STATS(out_no_mem);
+				goto wait_for_memory;
+			}
+		}
+		copy = (unsigned int)MIN(len - copied, (size_t)(size_goal - skb->len));
+		copy = MIN(copy, skb_tailroom(skb));
+		memcpy(skb_put(skb, copy), from + copied, copy);
+		skb_count_copy(SKB_COPY_USER_TO_SKB, copy);
+		tp->write_seq += copy;
+		TCP_SKB_CB(skb)->end_seq += copy;
+		copied += copy;
+		if (copied == len)
+			break;
+		if (skb->len < size_goal)
+			continue;
+		if (forced_push(tp)) {
+			tcp_mark_push(tp, skb);
+			__tcp_push_pending_frames(tp, mss_now, TCP_NAGLE_PUSH);
+		} else if (skb == tp->send_head) {
+			tcp_push_one(tp, mss_now);
+		}
+		continue;
+
+wait_for_memory:
+		if (copied)
+			tcp_push(tp, flags & ~MSG_MORE, mss_now, TCP_NAGLE_PUSH);
+		if (nonblock) {
+			err = -EAGAIN;
+			goto out;
+		}
+		err = sk_stream_wait_memory(tp, deadline);
+		if (err)
+			goto out;
+		if (sk->sk_err || !tcp_can_send(tp) || sk->shutdown_wr) {
+			err = sock_error(sk);
+			if (!err)
+				err = -EPIPE;
+			goto out;
+		}
+		mss_now = tcp_current_mss(tp);
+		size_goal = tcp_send_size_goal(tp, mss_now);
+	}
+out:
+	if (copied) {
+		struct sk_buff *tail = tcp_write_queue_tail(tp);
+
+		if (tail && tp->send_head && !(flags & MSG_MORE) && !tp->cork)
+			tcp_mark_push(tp, tail);
+		tcp_push(tp, flags, mss_now, tcp_nonagle(tp));
+	}
+	local_bh_enable();
+	if (copied)
+		return (int)MIN(copied, (size_t)INT_MAX);
+	return err;
+out_err:
+	local_bh_enable();
+	return err;
+}
+
+/* ---- receive ----------------------------------------------------------------------------------- */
+
+/* After the reader took data: tell the peer when the window opened a lot
+ * (Linux's tcp_cleanup_rbuf: the new window at least twice the old one, or
+ * an ACK was owed and the queue is drained). */
+void tcp_cleanup_rbuf(struct tcp_sock *tp, int copied)
+{
+	uint32_t cur = tcp_receive_window(tp);
+	bool send = false;
+
+	if (tp->ack_sched && tp->ack_pending && skb_queue_empty(&tp->sk.sk_receive_queue) &&
+	    copied > 0 && tp->rcv_segs_unacked)
+		send = true;
+	if (copied > 0 && !send && tp->state != TCP_CLOSE_WAIT) {
+		uint32_t space = tcp_space(tp);
+
+		if (space >= 2 * cur && space >= 2u * tp->advmss)
+			send = true;
+	}
+	if (send && tp->state != TCP_CLOSE)
+		tcp_send_ack(tp);
+}
+
+static bool tcp_recv_ready(const struct tcp_sock *tp)
+{
+	return !skb_queue_empty(&tp->sk.sk_receive_queue) || READ_ONCE(tp->sk.sk_err) ||
+	       READ_ONCE(tp->sk.shutdown_rd) || READ_ONCE(tp->state) == TCP_CLOSE;
+}
+
+static int tcp_recvmsg(struct sock *sk, void *buf, size_t len, int flags,
+		       be32 *saddr, be16 *sport)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	bool nonblock = (flags & MSG_DONTWAIT) || (sk->sk_flags & SOCK_NONBLOCK_F);
+	bool peek = flags & MSG_PEEK;
+	uint64_t deadline = sock_timeo_deadline(sk->sk_rcvtimeo_ns);
+	size_t target = (flags & MSG_WAITALL) && !peek ? len : MIN(len, (size_t)1);
+	uint32_t peek_seq;
+	size_t copied = 0;
+	uint8_t *to = buf;
+	int err = 0;
+
+	*saddr = sk->inet_daddr;
+	*sport = sk->inet_dport;
+	local_bh_disable();
+	if (tp->state == TCP_LISTEN) {
+		local_bh_enable();
+		return -ENOTCONN;
+	}
+	peek_seq = tp->copied_seq;
+	while (copied < len) {
+		uint32_t *seq = peek ? &peek_seq : &tp->copied_seq;
+		struct sk_buff *skb;
+		bool fin = false;
+
+		skb_queue_walk(&sk->sk_receive_queue, skb) {
+			uint32_t off = *seq - TCP_SKB_CB(skb)->seq;
+
+			if (off < skb->len || ((TCP_SKB_CB(skb)->tcp_flags & TCPHDR_FIN) && off == skb->len))
+				break;
+		}
+		if (skb) {
+			uint32_t off = *seq - TCP_SKB_CB(skb)->seq;
+			size_t n = MIN(len - copied, (size_t)(skb->len - off));
+
+			if (n) {
+				memcpy(to + copied, skb->data + off, n);
+				skb_count_copy(SKB_COPY_SKB_TO_USER, (uint32_t)n);
+				copied += n;
+				*seq += (uint32_t)n;
+			}
+			fin = (TCP_SKB_CB(skb)->tcp_flags & TCPHDR_FIN) && off + n == skb->len;
+			if (!peek && off + n == skb->len) {
+				if (fin)
+					tp->copied_seq++;	/* the FIN's sequence number */
+				__skb_unlink(skb, &sk->sk_receive_queue);
+				tcp_mem_charge(tp, -(int64_t)skb_charge(skb));
+				kfree_skb(skb);
+			}
+			if (fin)
+				break;
+			continue;
+		}
+		if (copied >= target)
+			break;
+		if (copied && (sk->sk_err || sk->shutdown_rd || tp->state == TCP_CLOSE))
+			break;
+		if (sk->sk_err) {
+			err = sock_error(sk);
+			break;
+		}
+		if (sk->shutdown_rd)
+			break;
+		if (tp->state == TCP_CLOSE) {
+			if (!sk->connected)
+				err = -ENOTCONN;
+			break;
+		}
+		if (nonblock) {
+			err = -EAGAIN;
+			break;
+		}
+		tcp_cleanup_rbuf(tp, (int)copied);
+		local_bh_enable();
+		err = wait_event_interruptible_deadline(sk->sk_wq, tcp_recv_ready(tp), deadline);
+		local_bh_disable();
+		if (err) {
+			if (err == -ETIMEDOUT)
+				err = -EAGAIN;
+			break;
+		}
+	}
+	if (!peek && copied) {
+		tcp_rcv_space_adjust(tp);
+		tcp_cleanup_rbuf(tp, (int)copied);
+	}
+	local_bh_enable();
+	if (copied)
+		return (int)MIN(copied, (size_t)INT_MAX);
+	return err;
+}
+
+/* ---- poll -------------------------------------------------------------------------------------- */
+
+static unsigned int tcp_poll(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	unsigned int mask = 0;
+
+	if (tp->state == TCP_LISTEN)
+		return tp->accept_head ? POLLIN : 0;
+	if (sk->sk_err)
+		mask |= POLLERR;
+	if (tp->state == TCP_CLOSE && sk->connected)
+		mask |= POLLHUP | POLLIN;
+	if (sk->shutdown_rd && sk->shutdown_wr)
+		mask |= POLLHUP;
+	if (tp->state == TCP_SYN_SENT || tp->state == TCP_SYN_RECV)
+		return mask;
+	if (!skb_queue_empty(&sk->sk_receive_queue) || sk->shutdown_rd)
+		mask |= POLLIN;
+	if (tcp_can_send(tp) && !sk->shutdown_wr) {
+		/* Linux's sk_stream_is_writeable: a third of the buffer free. */
+		if (tp->sk_wmem_queued < sk->sk_sndbuf / 3 * 2)
+			mask |= POLLOUT;
+	} else if (sk->connected && tp->state != TCP_CLOSE) {
+		mask |= POLLOUT;	/* a write will fail at once (EPIPE) */
+	}
+	if (tp->state == TCP_CLOSE && !sk->connected)
+		mask |= POLLOUT | POLLHUP;
+	return mask;
+}
+
+/* ---- close, shutdown, listen, accept ---------------------------------------------------------- */
+
+static void tcp_close_state_fin(struct tcp_sock *tp)
+{
+	switch (tp->state) {
+	case TCP_ESTABLISHED:
+	case TCP_SYN_RECV:
+		tcp_set_state(tp, TCP_FIN_WAIT1);
+		break;
+	case TCP_CLOSE_WAIT:
+		tcp_set_state(tp, TCP_LAST_ACK);
+		break;
+	default:
+		return;
+	}
+	tcp_send_fin(tp);
+}
+
+static void tcp_close(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	bool unread;
+
+	local_bh_disable();
+	tp->orphan = true;
+	if (tp->state == TCP_LISTEN) {
+		tcp_done(tp);
+		local_bh_enable();
+		return;
+	}
+	unread = !skb_queue_empty(&sk->sk_receive_queue) &&
+		 tp->rcv_nxt - tp->copied_seq > (sk->shutdown_rd ? 1u : 0u);
+	if (tp->state == TCP_CLOSE) {
+		tcp_maybe_release(tp);
+	} else if (tp->state == TCP_SYN_SENT) {
+		tcp_done(tp);
+	} else if (unread || ((sk->sk_flags & SOCK_LINGER) && !sk->sk_lingertime)) {
+		/* RFC 9293 3.6 / RFC 2525 2.17: unread data (or SO_LINGER 0)
+		 * aborts with RST. */
+		if (unread)
+			TCP_INC_STATS(tcp_abort_on_close);
+		else
+			TCP_INC_STATS(tcp_abort_on_linger);
+		if (tp->state != TCP_TIME_WAIT)
+			tcp_send_active_reset(tp);
+		tcp_done(tp);
+	} else if (tp->state == TCP_TIME_WAIT || tp->state == TCP_FIN_WAIT2 ||
+		   tp->state == TCP_FIN_WAIT1 || tp->state == TCP_CLOSING ||
+		   tp->state == TCP_LAST_ACK) {
+		if (tp->state == TCP_FIN_WAIT2)
+			tcp_reset_keepalive_timer(tp, (tp->linger2 ? tp->linger2 :
+						       (uint32_t)sysctl_tcp_fin_timeout) * 1000u);
+	} else {
+		sk->shutdown_wr = true;
+		tcp_close_state_fin(tp);
+		if ((sk->sk_flags & SOCK_LINGER) && sk->sk_lingertime) {
+			uint64_t deadline = ktime_get_ns() + (uint64_t)sk->sk_lingertime * NSEC_PER_SEC;
+
+			local_bh_enable();
+			(void)wait_event_interruptible_deadline(sk->sk_wq,
+				READ_ONCE(tp->state) != TCP_FIN_WAIT1 &&
+				READ_ONCE(tp->state) != TCP_LAST_ACK &&
+				READ_ONCE(tp->state) != TCP_CLOSING, deadline);
+			local_bh_disable();
+		}
+	}
+	local_bh_enable();
+}
+
+static int tcp_shutdown(struct sock *sk, int how)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	int err = 0;
+
+	if (how < SHUT_RD || how > SHUT_RDWR)
+		return -EINVAL;
+	local_bh_disable();
+	if (tp->state == TCP_LISTEN && how != SHUT_WR) {
+		tcp_done(tp);
+		tp->orphan = false;
+		local_bh_enable();
+		return 0;
+	}
+	if (!sk->connected || tp->state == TCP_CLOSE || tp->state == TCP_SYN_SENT) {
+		err = -ENOTCONN;
+		if (tp->state == TCP_SYN_SENT) {
+			tcp_done(tp);
+			err = 0;
+		}
+		local_bh_enable();
+		return err;
+	}
+	if (how != SHUT_WR)
+		sk->shutdown_rd = true;
+	if (how != SHUT_RD && !sk->shutdown_wr) {
+		sk->shutdown_wr = true;
+		tcp_close_state_fin(tp);
+	}
+	tcp_wake(tp);
+	local_bh_enable();
+	return 0;
+}
+
+static int tcp_listen(struct sock *sk, int backlog)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	int err = 0;
+
+	local_bh_disable();
+	if (tp->state == TCP_LISTEN) {
+		tp->max_ack_backlog = (uint32_t)backlog;
+		goto out;
+	}
+	if (tp->state != TCP_CLOSE || sk->connected) {
+		err = -EINVAL;
+		goto out;
+	}
+	if (!sk->inet_sport) {
+		err = tcp_v4_get_port(tp, 0, 0);
+		if (err)
+			goto out;
+	} else if (tcp_sk(sk)->hashed) {
+		err = -EADDRINUSE;
+		goto out;
+	}
+	tp->max_ack_backlog = (uint32_t)backlog;
+	tcp_set_state(tp, TCP_LISTEN);
+	tcp_listen_hash(tp);
+out:
+	local_bh_enable();
+	return err;
+}
+
+static struct sock *tcp_accept(struct sock *sk, bool nonblock, int *errp)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct tcp_sock *child = NULL;
+	int err = 0;
+
+	for (unsigned int guard = 0; guard < 1000000; guard++) {
+		local_bh_disable();
+		if (tp->state != TCP_LISTEN) {
+			err = -EINVAL;
+		} else {
+			child = tcp_accept_dequeue(tp);
+			if (child)
+				child->orphan = false;
+			else if (nonblock)
+				err = -EAGAIN;
+		}
+		local_bh_enable();
+		if (child || err)
+			break;
+		err = wait_event_interruptible_deadline(sk->sk_wq, READ_ONCE(tp->accept_head) ||
+							READ_ONCE(tp->state) != TCP_LISTEN,
+							sock_timeo_deadline(sk->sk_rcvtimeo_ns));
+		if (err) {
+			if (err == -ETIMEDOUT)
+				err = -EAGAIN;
+			break;
+		}
+	}
+	*errp = err;
+	return child ? &child->sk : NULL;
+}
+
+static void tcp_err(struct sock *sk, int err)
+{
+	sk->sk_err = err;
+	tcp_wake(tcp_sk(sk));
+}
+
+/* ---- options ----------------------------------------------------------------------------------- */
+
+static int opt_int(const void *val, uint32_t len, int *v)
+{
+	if (!val || len < sizeof(int))
+		return -EINVAL;
+	memcpy(v, val, sizeof(int));
+	return 0;
+}
+
+static int tcp_setsockopt(struct sock *sk, int level, int name, const void *val, uint32_t len)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	int v = 0, err = 0;
+
+	if (level == SOL_SOCKET) {
+		local_bh_disable();
+		switch (name) {
+		case SO_KEEPALIVE:
+			tcp_set_keepalive(tp, sk->sk_flags & SOCK_KEEPOPEN);
+			break;
+		case SO_RCVBUF:
+			/* A fixed buffer: no auto-tuning beyond it (Linux's
+			 * SOCK_RCVBUF_LOCK). */
+			tp->window_clamp = MIN(tp->window_clamp ? tp->window_clamp : UINT32_MAX,
+					       MAX(sk->sk_rcvbuf / 2, 2u * TCP_MSS_DEFAULT));
+			tp->rcvq_space = UINT32_MAX;
+			break;
+		case SO_SNDBUF:
+			tcp_wake(tp);
+			break;
+		default:
+			err = -ENOPROTOOPT;
+			break;
+		}
+		local_bh_enable();
+		return err;
+	}
+	if (level != IPPROTO_TCP)
+		return -ENOPROTOOPT;
+	if (name == TCP_CONGESTION) {
+		char nm[16] = { 0 };
+		const struct tcp_congestion_ops *ops;
+
+		if (!val || !len)
+			return -EINVAL;
+		memcpy(nm, val, MIN((size_t)len, sizeof(nm) - 1));
+		ops = tcp_ca_find(nm);
+		if (!ops)
+			return -ENOENT;
+		local_bh_disable();
+		tp->ca_ops = ops;
+		if (tp->state == TCP_ESTABLISHED || tp->state == TCP_CLOSE_WAIT) {
+			memset(tp->ca_priv, 0, sizeof(tp->ca_priv));
+			if (ops->init)
+				ops->init(tp);
+		}
+		local_bh_enable();
+		return 0;
+	}
+	err = opt_int(val, len, &v);
+	if (err)
+		return err;
+	local_bh_disable();
+	switch (name) {
+	case TCP_NODELAY:
+		tp->nodelay = v != 0;
+		if (tp->nodelay)
+			__tcp_push_pending_frames(tp, tcp_current_mss(tp), TCP_NAGLE_PUSH);
+		break;
+	case TCP_CORK:
+		tp->cork = v != 0;
+		if (!tp->cork)
+			__tcp_push_pending_frames(tp, tcp_current_mss(tp),
+						  tp->nodelay ? TCP_NAGLE_PUSH : 0);
+		break;
+	case TCP_MAXSEG:
+		/* Linux: 0 clears; else TCP_MIN_MSS .. 32767. */
+		if (v && (v < (int)TCP_MIN_MSS || v > 32767))
+			err = -EINVAL;
+		else
+			tp->user_mss = (uint16_t)v;
+		break;
+	case TCP_KEEPIDLE:
+	case TCP_KEEPINTVL:
+		if (v < 1 || v > 32767) {
+			err = -EINVAL;
+		} else if (name == TCP_KEEPIDLE) {
+			tp->keepalive_time = (uint32_t)v;
+			if (tp->keepalive)
+				tcp_set_keepalive(tp, true);
+		} else {
+			tp->keepalive_intvl = (uint32_t)v;
+		}
+		break;
+	case TCP_KEEPCNT:
+		if (v < 1 || v > 127)
+			err = -EINVAL;
+		else
+			tp->keepalive_probes = (uint8_t)v;
+		break;
+	default:
+		err = -ENOPROTOOPT;
+		break;
+	}
+	local_bh_enable();
+	return err;
+}
+
+void tcp_get_info(const struct tcp_sock *tp, struct tcp_info *info)
+{
+	uint64_t now = jiffies();
+
+	memset(info, 0, sizeof(*info));
+	info->tcpi_state = tp->state;
+	info->tcpi_ca_state = tp->ca_state;
+	info->tcpi_retransmits = tp->retransmits;
+	info->tcpi_probes = tp->probes_out;
+	info->tcpi_backoff = tp->backoff;
+	if (tp->rx_opt.tstamp_ok)
+		info->tcpi_options |= TCPI_OPT_TIMESTAMPS;
+	if (tp->rx_opt.sack_ok)
+		info->tcpi_options |= TCPI_OPT_SACK;
+	if (tp->rx_opt.wscale_ok) {
+		info->tcpi_options |= TCPI_OPT_WSCALE;
+		info->tcpi_snd_rcv_wscale = (uint8_t)(tp->rx_opt.snd_wscale | tp->rcv_wscale << 4);
+	}
+	info->tcpi_rto = tp->rto_ms * 1000u;
+	info->tcpi_ato = TCP_DELACK_MAX_MS * 1000u;
+	info->tcpi_snd_mss = tp->mss_cache;
+	info->tcpi_rcv_mss = tp->rcv_mss;
+	info->tcpi_unacked = tp->packets_out;
+	info->tcpi_sacked = tp->sacked_out;
+	info->tcpi_lost = tp->lost_out;
+	info->tcpi_retrans = tp->retrans_out;
+	info->tcpi_last_data_sent = (uint32_t)(now - MIN(now, tp->lsndtime));
+	info->tcpi_last_data_recv = (uint32_t)(now - MIN(now, tp->lrcvtime));
+	info->tcpi_last_ack_recv = info->tcpi_last_data_recv;
+	info->tcpi_pmtu = tp->sk.dst_valid ? tp->sk.sk_dst.rt_pmtu : 0;
+	info->tcpi_rcv_ssthresh = tp->window_clamp;
+	info->tcpi_rtt = tp->srtt_us >> 3;
+	info->tcpi_rttvar = tp->rttvar_us;
+	info->tcpi_snd_ssthresh = tp->snd_ssthresh;
+	info->tcpi_snd_cwnd = tp->snd_cwnd;
+	info->tcpi_advmss = tp->advmss;
+	info->tcpi_reordering = 3;
+	info->tcpi_rcv_space = tp->rcvq_space == UINT32_MAX ? 0 : tp->rcvq_space;
+	info->tcpi_total_retrans = tp->total_retrans;
+	info->tcpi_bytes_acked = tp->bytes_acked64;
+	info->tcpi_bytes_received = tp->bytes_received64;
+	info->tcpi_segs_out = tp->segs_out;
+	info->tcpi_segs_in = tp->segs_in;
+	info->tcpi_notsent_bytes = tp->send_head ? tp->write_seq - TCP_SKB_CB(tp->send_head)->seq : 0;
+	info->tcpi_min_rtt = tp->min_rtt_us;
+	info->tcpi_data_segs_in = tp->data_segs_in;
+	info->tcpi_data_segs_out = tp->data_segs_out;
+	info->tcpi_delivery_rate = tp->rate_bps;
+	info->tcpi_delivered = tp->delivered;
+	info->tcpi_bytes_sent = tp->bytes_sent64;
+	info->tcpi_bytes_retrans = tp->bytes_retrans64;
+	info->tcpi_rcv_ooopack = tp->rcv_ooopack;
+	info->tcpi_snd_wnd = tp->snd_wnd;
+	if (tp->srtt_us)
+		info->tcpi_pacing_rate = (uint64_t)tp->snd_cwnd * tp->mss_cache * 1000000ull * 2 /
+					 (tp->srtt_us >> 3 ? tp->srtt_us >> 3 : 1);
+}
+
+static int tcp_getsockopt(struct sock *sk, int level, int name, void *val, uint32_t *len)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	int v;
+
+	if (level != IPPROTO_TCP)
+		return -ENOPROTOOPT;
+	if (!val || !len)
+		return -EFAULT;
+	if (name == TCP_INFO) {
+		struct tcp_info info;
+
+		local_bh_disable();
+		tcp_get_info(tp, &info);
+		local_bh_enable();
+		*len = MIN(*len, (uint32_t)sizeof(info));
+		memcpy(val, &info, *len);
+		return 0;
+	}
+	if (name == TCP_CONGESTION) {
+		const char *nm = tp->ca_ops ? tp->ca_ops->name : "";
+		uint32_t n = MIN(*len, 16u);
+
+		memset(val, 0, n);
+		memcpy(val, nm, MIN(n, (uint32_t)strlen(nm)));
+		*len = n;
+		return 0;
+	}
+	switch (name) {
+	case TCP_NODELAY: v = tp->nodelay; break;
+	case TCP_CORK: v = tp->cork; break;
+	case TCP_MAXSEG:
+		v = tp->state == TCP_ESTABLISHED || tp->state == TCP_CLOSE_WAIT ? tp->mss_cache :
+		    tp->user_mss ? tp->user_mss : (int)TCP_MSS_DEFAULT;
+		break;
+	case TCP_KEEPIDLE: v = (int)(tcp_keepalive_time_ms(tp) / 1000); break;
+	case TCP_KEEPINTVL:
+		v = tp->keepalive_intvl ? (int)tp->keepalive_intvl : sysctl_tcp_keepalive_intvl;
+		break;
+	case TCP_KEEPCNT:
+		v = tp->keepalive_probes ? tp->keepalive_probes : sysctl_tcp_keepalive_probes;
+		break;
+	default:
+		return -ENOPROTOOPT;
+	}
+	*len = MIN(*len, (uint32_t)sizeof(v));
+	memcpy(val, &v, *len);
+	return 0;
+}
+
+const struct proto tcp_prot = {
+	.name = "TCP",
+	.obj_size = sizeof(struct tcp_sock),
+	.init = tcp_init_sock,
+	.bind = tcp_bind,
+	.connect = tcp_v4_connect_call,
+	.sendmsg = tcp_sendmsg,
+	.recvmsg = tcp_recvmsg,
+	.poll = tcp_poll,
+	.close = tcp_close,
+	.err = tcp_err,
+	.listen = tcp_listen,
+	.accept = tcp_accept,
+	.shutdown = tcp_shutdown,
+	.setsockopt = tcp_setsockopt,
+	.getsockopt = tcp_getsockopt,
+};
+
+void tcp_init(void)
+{
+	memset(&tcp_mib, 0, sizeof(tcp_mib));
+}

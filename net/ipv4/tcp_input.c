@@ -1,0 +1,1090 @@
+/* TCP input (RFC 9293 3.10.7 "SEGMENT ARRIVES"): the checks in the RFC's
+ * order for synchronized states — sequence (with PAWS, RFC 7323 5), RST (RFC
+ * 5961 3), SYN (RFC 5961 4), ACK (RFC 5961 5, then tcp_ack), data, FIN —
+ * plus the SYN_SENT and SYN_RECV steps.
+ *
+ * In-order data goes to the receive queue as the RX buffer it arrived in
+ * (header pulled, no copy); out-of-order data waits in out_of_order_queue in
+ * sequence order and is reported with SACK blocks. ACKs are delayed (at most
+ * 40 ms, one per two full segments) except in quick-ACK mode, for
+ * out-of-order data and for window updates. */
+#include <errno.h>
+#include <string.h>
+#include "kernel/ktimer.h"
+#include "kernel/time.h"
+#include "net/ip.h"
+#include "net/sock.h"
+#include "net/socket.h"
+#include "net/tcp.h"
+#include "net/tcp_cong.h"
+
+/* ---- options ------------------------------------------------------------------- */
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+bool tcp_parse_options(const struct tcphdr *th, struct tcp_options_received *opt, bool syn)
+{
+	const uint8_t *p = (const uint8_t *)(th + 1);
+	int left = (int)tcp_hdrlen(th) - (int)sizeof(*th);
+
+	opt->saw_tstamp = false;
+	opt->num_sacks = 0;
+	while (left > 0) {
+		uint8_t kind = *p, len;
+
+		if (kind == TCPOPT_EOL)
+			break;
+		if (kind == TCPOPT_NOP) {
+			p++;
+			left--;
+			continue;
+		}
+		if (left < 2)
+			return false;
+		len = p[1];
+		if (len < 2 || len > left)
+			return false;
+		switch (kind) {
+		case TCPOPT_MSS:
+			if (len == TCPOLEN_MSS && syn) {
+				uint16_t mss = (uint16_t)(p[2] << 8 | p[3]);
+
+				if (mss)
+					opt->mss_clamp = mss;
+			}
+			break;
+		case TCPOPT_WINDOW:
+			if (len == TCPOLEN_WINDOW && syn) {
+				opt->wscale_ok = true;
+				/* RFC 7323 2.3: a shift above 14 is used as 14. */
+				opt->snd_wscale = MIN(p[2], (uint8_t)TCP_MAX_WSCALE);
+			}
+			break;
+		case TCPOPT_SACK_PERM:
+			if (len == TCPOLEN_SACK_PERM && syn)
+				opt->sack_ok = true;
+			break;
+		case TCPOPT_TIMESTAMP:
+			if (len == TCPOLEN_TIMESTAMP) {
+				opt->saw_tstamp = true;
+				opt->rcv_tsval = get32(p + 2);
+				opt->rcv_tsecr = get32(p + 6);
+			}
+			break;
+		case TCPOPT_SACK:
+			if ((len - 2) % 8 == 0 && len > 2) {
+				unsigned int n = MIN((unsigned int)(len - 2) / 8, (unsigned int)TCP_NUM_SACKS);
+
+				for (unsigned int i = 0; i < n; i++) {
+					opt->sacks[i].start = get32(p + 2 + 8 * i);
+					opt->sacks[i].end = get32(p + 6 + 8 * i);
+				}
+				opt->num_sacks = (uint8_t)n;
+			}
+			break;
+		default:
+			break;
+		}
+		p += len;
+		left -= len;
+	}
+	return true;
+}
+
+/* ---- RTT and RTO (RFC 6298) ---------------------------------------------------------- */
+
+uint32_t tcp_rto_ms(const struct tcp_sock *tp)
+{
+	/* Linux's form: srtt + max(4 * rttvar, 200 ms). */
+	uint64_t srtt = tp->srtt_us >> 3;
+	uint64_t var = MAX((uint64_t)tp->rttvar_us * 4, (uint64_t)TCP_RTO_MIN_MS * 1000);
+	uint64_t rto = (srtt + var + 999) / 1000;
+
+	return (uint32_t)MIN(rto, (uint64_t)TCP_RTO_MAX_MS);
+}
+
+void tcp_update_rtt(struct tcp_sock *tp, int64_t rtt_us)
+{
+	uint32_t m;
+
+	if (rtt_us <= 0)
+		rtt_us = 1;
+	m = (uint32_t)MIN(rtt_us, (int64_t)TCP_RTO_MAX_MS * 1000);
+	if (!tp->min_rtt_us || m < tp->min_rtt_us)
+		tp->min_rtt_us = m;
+	if (!tp->srtt_us) {
+		tp->srtt_us = m << 3;
+		tp->rttvar_us = m / 2;
+	} else {
+		uint32_t srtt = tp->srtt_us >> 3;
+		uint32_t err = m > srtt ? m - srtt : srtt - m;
+
+		/* rttvar = 3/4 rttvar + 1/4 |err|; srtt = 7/8 srtt + 1/8 m. */
+		tp->rttvar_us = (tp->rttvar_us * 3 + err) / 4;
+		tp->srtt_us = tp->srtt_us - (tp->srtt_us >> 3) + m;
+	}
+	tp->mdev_us = tp->rttvar_us;
+	tp->rto_ms = tcp_rto_ms(tp);
+}
+
+/* ---- small helpers ------------------------------------------------------------------- */
+
+void tcp_enter_quickack_mode(struct tcp_sock *tp)
+{
+	tp->quick_acks = 16;
+}
+
+static bool tcp_in_quickack_mode(const struct tcp_sock *tp)
+{
+	return tp->quick_acks > 0;
+}
+
+static void tcp_send_dupack(struct tcp_sock *tp)
+{
+	tcp_enter_quickack_mode(tp);
+	tcp_send_ack(tp);
+}
+
+static uint32_t challenge_ack_second, challenge_ack_count;
+
+/* RFC 5961 7: at most sysctl_tcp_challenge_ack_limit per second for the box. */
+bool tcp_send_challenge_ack(struct tcp_sock *tp)
+{
+	uint32_t now = tcp_jiffies32() / 1000;
+
+	if (now != challenge_ack_second) {
+		challenge_ack_second = now;
+		challenge_ack_count = 0;
+	}
+	if (challenge_ack_count >= (uint32_t)sysctl_tcp_challenge_ack_limit) {
+		TCP_INC_STATS(tcp_ack_skipped_challenge);
+		return false;
+	}
+	challenge_ack_count++;
+	TCP_INC_STATS(tcp_challenge_ack);
+	tcp_send_ack(tp);
+	return true;
+}
+
+bool tcp_paws_reject(const struct tcp_sock *tp, const struct tcp_options_received *opt, bool rst)
+{
+	if (!opt->saw_tstamp || !tp->rx_opt.tstamp_ok || !tp->ts_recent_stamp)
+		return false;
+	if ((int32_t)(opt->rcv_tsval - tp->ts_recent) >= 0)
+		return false;
+	/* RFC 7323 5.5: TS.Recent older than 24 days is invalid. */
+	if ((uint32_t)(ktime_get_ns() / NSEC_PER_SEC) >= tp->ts_recent_stamp + TCP_PAWS_24DAYS)
+		return false;
+	/* Linux lets an RST through; its sequence check follows. */
+	return !rst;
+}
+
+static void tcp_store_ts_recent(struct tcp_sock *tp)
+{
+	tp->ts_recent = tp->rx_opt.rcv_tsval;
+	tp->ts_recent_stamp = (uint32_t)(ktime_get_ns() / NSEC_PER_SEC);
+}
+
+/* RFC 7323 4.3: TS.Recent from a segment that covers Last.ACK.sent. */
+static void tcp_replace_ts_recent(struct tcp_sock *tp, uint32_t seq)
+{
+	if (tp->rx_opt.saw_tstamp && !after(seq, tp->rcv_wup) &&
+	    (int32_t)(tp->rx_opt.rcv_tsval - tp->ts_recent) >= 0)
+		tcp_store_ts_recent(tp);
+}
+
+/* RFC 9293 3.10.7.4, first check: some part of the segment in the window. */
+static bool tcp_sequence(const struct tcp_sock *tp, uint32_t seq, uint32_t end_seq)
+{
+	return !before(end_seq, tp->rcv_wup) &&
+	       !after(seq, tp->rcv_nxt + tcp_receive_window(tp));
+}
+
+void tcp_reset(struct tcp_sock *tp)
+{
+	switch (tp->state) {
+	case TCP_SYN_SENT:
+		tp->sk.sk_err = ECONNREFUSED;
+		break;
+	case TCP_CLOSE_WAIT:
+		tp->sk.sk_err = EPIPE;
+		break;
+	case TCP_CLOSE:
+		return;
+	default:
+		tp->sk.sk_err = ECONNRESET;
+		break;
+	}
+	if (tp->state == TCP_ESTABLISHED || tp->state == TCP_CLOSE_WAIT)
+		TCP_INC_STATS(estab_resets);
+	tcp_wake(tp);
+	tcp_done(tp);
+}
+
+/* ---- ACK processing -------------------------------------------------------------------- */
+
+static void tcp_ack_update_window(struct tcp_sock *tp, const struct tcphdr *th, uint32_t ack,
+				  uint32_t seq)
+{
+	uint32_t nwin = (uint32_t)ntohs(th->window);
+
+	if (!(th->flags & TCPHDR_SYN))
+		nwin <<= tp->rx_opt.snd_wscale;
+	/* RFC 9293 3.10.7.4: only from a newer segment (SND.WL1/WL2). */
+	if (after(ack, tp->snd_una) || after(seq, tp->snd_wl1) ||
+	    (seq == tp->snd_wl1 && nwin > tp->snd_wnd)) {
+		tp->snd_wl1 = seq;
+		tp->snd_wl2 = ack;
+		if (tp->snd_wnd != nwin) {
+			tp->snd_wnd = nwin;
+			if (nwin > tp->max_window)
+				tp->max_window = nwin;
+		}
+	}
+}
+
+/* Frees what the ACK covers; returns the segments ACKed, the RTT sample
+ * from the oldest never-retransmitted skb (Karn) in *rtt_us. */
+static uint32_t tcp_clean_rtx_queue(struct tcp_sock *tp, uint32_t ack, int64_t *rtt_us)
+{
+	uint64_t now = ktime_get_ns();
+	uint32_t acked = 0;
+	struct sk_buff *skb;
+	unsigned int n = 0;
+
+	*rtt_us = -1;
+	while ((skb = tcp_write_queue_head(tp)) != NULL && skb != tp->send_head && n++ < 100000) {
+		struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+		uint32_t segs = tcp_skb_pcount(skb);
+
+		if (after(cb->end_seq, ack)) {
+			/* Partly ACKed super-packet: count the whole segments. */
+			uint32_t done = ack - cb->seq;
+			uint32_t mss = tp->mss_cache ? tp->mss_cache : TCP_MSS_DEFAULT;
+
+			if (!before(ack, cb->seq + mss) && skb->len > done && segs > 1) {
+				uint32_t left = (skb->len - done + mss - 1) / mss;
+
+				if (left < segs) {
+					acked += segs - left;
+					tp->packets_out -= segs - left;
+					if (cb->sacked & TCPCB_SACKED_RETRANS)
+						tp->retrans_out -= MIN(tp->retrans_out, segs - left);
+					if (cb->sacked & TCPCB_LOST)
+						tp->lost_out -= MIN(tp->lost_out, segs - left);
+					skb_pull(skb, done);
+					cb->seq = ack;
+					cb->tso_segs = (uint16_t)left;
+				}
+			}
+			break;
+		}
+		if (cb->sacked & TCPCB_SACKED_RETRANS)
+			tp->retrans_out -= MIN(tp->retrans_out, segs);
+		if (cb->sacked & TCPCB_SACKED_ACKED)
+			tp->sacked_out -= MIN(tp->sacked_out, segs);
+		if (cb->sacked & TCPCB_LOST)
+			tp->lost_out -= MIN(tp->lost_out, segs);
+		if (!(cb->sacked & TCPCB_EVER_RETRANS) && *rtt_us < 0 && cb->tx_ns)
+			*rtt_us = (int64_t)(now - cb->tx_ns) / 1000;
+		tp->packets_out -= MIN(tp->packets_out, segs);
+		acked += segs;
+		__skb_unlink(skb, &tp->sk_write_queue);
+		tcp_wmem_free_skb(tp, skb);
+	}
+	return acked;
+}
+
+static void tcp_rate_sample(struct tcp_sock *tp, uint32_t delivered_bytes)
+{
+	uint64_t now = ktime_get_ns();
+
+	if (tp->delivered_ns && now > tp->delivered_ns) {
+		uint64_t dt = now - tp->delivered_ns;
+		uint64_t rate = (uint64_t)delivered_bytes * NSEC_PER_SEC / dt;
+
+		/* A sample per ACK is noisy: keep an EWMA over ~8 ACKs. */
+		tp->rate_bps = tp->rate_bps ? tp->rate_bps - (tp->rate_bps >> 3) + (rate >> 3) : rate;
+	}
+	tp->delivered_ns = now;
+}
+
+static void tcp_cong_control(struct tcp_sock *tp, uint32_t ack, uint32_t acked)
+{
+	if (tp->ca_state == TCP_CA_Recovery || tp->ca_state == TCP_CA_CWR)
+		return;		/* PRR sets the cwnd in tcp_fastretrans_alert */
+	if (acked && tcp_is_cwnd_limited(tp))
+		tp->ca_ops->cong_avoid(tp, ack, acked);
+}
+
+/* Returns the segments newly ACKed; -1 when the segment must be dropped
+ * (RFC 5961 5.2: an ACK outside SND.UNA - MAX.SND.WND .. SND.NXT, after a
+ * challenge ACK). */
+static int tcp_ack(struct tcp_sock *tp, const struct sk_buff *skb)
+{
+	const struct tcphdr *th = (const struct tcphdr *)skb->data;
+	const struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+	uint32_t ack = cb->ack_seq, prior_snd_una = tp->snd_una;
+	uint32_t prior_wnd = tp->snd_wnd, newly_sacked = 0, acked;
+	bool is_dupack;
+	int64_t rtt_us = -1;
+
+	if (before(ack, prior_snd_una)) {
+		if (before(ack, prior_snd_una - tp->max_window)) {
+			tcp_send_challenge_ack(tp);
+			return -1;
+		}
+		TCP_INC_STATS(in_old_ack);
+		if (tp->rx_opt.num_sacks && tp->rx_opt.sack_ok)
+			(void)tcp_sacktag_write_queue(tp, &tp->rx_opt, ack);
+		return 0;
+	}
+	if (after(ack, tp->snd_nxt)) {
+		tcp_send_challenge_ack(tp);
+		return -1;
+	}
+	tcp_ack_update_window(tp, th, ack, cb->seq);
+	if (tp->rx_opt.num_sacks && tp->rx_opt.sack_ok)
+		newly_sacked = tcp_sacktag_write_queue(tp, &tp->rx_opt, ack);
+	tp->snd_una = ack;
+	acked = tcp_clean_rtx_queue(tp, ack, &rtt_us);
+	if (after(ack, prior_snd_una)) {
+		uint32_t bytes = ack - prior_snd_una;
+
+		tp->bytes_acked64 += bytes;
+		tp->bytes_acked = (uint32_t)tp->bytes_acked64;
+		tp->backoff = 0;
+		tp->retransmits = 0;
+		tp->probes_out = 0;
+		tcp_rate_sample(tp, bytes);
+		/* RFC 7323 4.1: RTTM from the echoed timestamp. */
+		if (tp->rx_opt.saw_tstamp && tp->rx_opt.rcv_tsecr) {
+			int64_t ts_rtt = (int64_t)(uint32_t)(tcp_jiffies32() + tp->tsoffset -
+							     tp->rx_opt.rcv_tsecr) * 1000;
+
+			/* The ms clock gives whole milliseconds; the skb's ns
+			 * stamp is finer when Karn allows it. */
+			if (rtt_us < 0 || ts_rtt > rtt_us + 1000)
+				rtt_us = ts_rtt;
+		}
+		if (rtt_us >= 0)
+			tcp_update_rtt(tp, rtt_us);
+		if (tp->ca_ops->pkts_acked)
+			tp->ca_ops->pkts_acked(tp, acked, rtt_us);
+	}
+	tp->delivered += acked + newly_sacked;
+	is_dupack = ack == prior_snd_una && skb->len == tcp_hdrlen(th) &&
+		    !(th->flags & (TCPHDR_SYN | TCPHDR_FIN)) && tp->snd_wnd == prior_wnd &&
+		    tp->packets_out;
+	if (tp->packets_out && (is_dupack || newly_sacked || tp->ca_state != TCP_CA_Open || acked))
+		tcp_fastretrans_alert(tp, prior_snd_una, acked, is_dupack, newly_sacked);
+	tcp_cong_control(tp, ack, acked);
+	if (after(ack, prior_snd_una)) {
+		tcp_rearm_rto(tp);
+		tcp_wake(tp);
+	}
+	if (!tp->packets_out && tp->send_head && tp->snd_wnd == 0)
+		tcp_check_probe_timer(tp);
+	return (int)acked;
+}
+
+/* ---- receive queue ------------------------------------------------------------------------ */
+
+/* SACK blocks we report (RFC 2018 4): the block holding the newest
+ * out-of-order segment first, then the others; blocks merge as holes fill. */
+static void tcp_sack_maybe_coalesce(struct tcp_sock *tp)
+{
+	for (int i = 0; i < tp->num_sacks; i++)
+		for (int j = i + 1; j < tp->num_sacks; j++) {
+			struct tcp_sack_block *a = &tp->selective_acks[i], *b = &tp->selective_acks[j];
+
+			if (!after(b->start_seq, a->end_seq) && !after(a->start_seq, b->end_seq)) {
+				if (before(b->start_seq, a->start_seq))
+					a->start_seq = b->start_seq;
+				if (after(b->end_seq, a->end_seq))
+					a->end_seq = b->end_seq;
+				memmove(b, b + 1, (size_t)(tp->num_sacks - j - 1) * sizeof(*b));
+				tp->num_sacks--;
+				j--;
+			}
+		}
+}
+
+static void tcp_sack_new_ofo(struct tcp_sock *tp, uint32_t seq, uint32_t end_seq)
+{
+	struct tcp_sack_block nb = { seq, end_seq };
+	int i;
+
+	for (i = 0; i < tp->num_sacks; i++) {
+		struct tcp_sack_block *b = &tp->selective_acks[i];
+
+		if (!after(seq, b->end_seq) && !after(b->start_seq, end_seq)) {
+			nb.start_seq = before(b->start_seq, seq) ? b->start_seq : seq;
+			nb.end_seq = after(b->end_seq, end_seq) ? b->end_seq : end_seq;
+			memmove(b, b + 1, (size_t)(tp->num_sacks - i - 1) * sizeof(*b));
+			tp->num_sacks--;
+			break;
+		}
+	}
+	if (tp->num_sacks == TCP_NUM_SACKS)
+		tp->num_sacks--;	/* the oldest report goes */
+	memmove(&tp->selective_acks[1], &tp->selective_acks[0],
+		(size_t)tp->num_sacks * sizeof(nb));
+	tp->selective_acks[0] = nb;
+	tp->num_sacks++;
+	tcp_sack_maybe_coalesce(tp);
+}
+
+/* Blocks now below rcv_nxt are gone from the report. */
+static void tcp_sack_remove(struct tcp_sock *tp)
+{
+	int i = 0;
+
+	if (skb_queue_empty(&tp->out_of_order_queue)) {
+		tp->num_sacks = 0;
+		return;
+	}
+	while (i < tp->num_sacks) {
+		if (!after(tp->selective_acks[i].end_seq, tp->rcv_nxt)) {
+			memmove(&tp->selective_acks[i], &tp->selective_acks[i + 1],
+				(size_t)(tp->num_sacks - i - 1) * sizeof(tp->selective_acks[0]));
+			tp->num_sacks--;
+		} else {
+			i++;
+		}
+	}
+}
+
+static void tcp_dsack_set(struct tcp_sock *tp, uint32_t seq, uint32_t end_seq)
+{
+	if (!tp->rx_opt.sack_ok)
+		return;
+	tp->duplicate_sack.start_seq = seq;
+	tp->duplicate_sack.end_seq = end_seq;
+	tp->dsack_pending = true;
+	if (before(seq, tp->rcv_nxt))
+		TCP_INC_STATS(tcp_dsack_old_sent);
+	else
+		TCP_INC_STATS(tcp_dsack_ofo_sent);
+}
+
+static void tcp_queue_rcv(struct tcp_sock *tp, struct sk_buff *skb)
+{
+	struct sock *sk = &tp->sk;
+
+	skb_set_owner_r(skb, sk);
+	tcp_mem_charge(tp, skb_charge(skb));
+	__skb_queue_tail(&sk->sk_receive_queue, skb);
+	tp->rcv_nxt = TCP_SKB_CB(skb)->end_seq;
+	tp->bytes_received64 += skb->len;
+}
+
+void tcp_ofo_purge(struct tcp_sock *tp)
+{
+	struct sk_buff *skb;
+
+	while ((skb = skb_dequeue(&tp->out_of_order_queue)) != NULL) {
+		tcp_mem_charge(tp, -(int64_t)skb_charge(skb));
+		kfree_skb(skb);
+	}
+	tp->ofo_mem = 0;
+	tp->num_sacks = 0;
+}
+
+/* Out-of-order skbs that rcv_nxt has reached move to the receive queue. */
+static void tcp_ofo_queue(struct tcp_sock *tp)
+{
+	struct sk_buff *skb;
+	bool fin = false;
+
+	while ((skb = skb_peek(&tp->out_of_order_queue)) != NULL) {
+		struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+
+		if (after(cb->seq, tp->rcv_nxt))
+			break;
+		skb_unlink(skb, &tp->out_of_order_queue);
+		tp->ofo_mem -= MIN(tp->ofo_mem, skb_charge(skb));
+		tcp_mem_charge(tp, -(int64_t)skb_charge(skb));
+		if (!after(cb->end_seq, tp->rcv_nxt)) {
+			tcp_dsack_set(tp, cb->seq, cb->end_seq);
+			kfree_skb(skb);
+			continue;
+		}
+		if (before(cb->seq, tp->rcv_nxt)) {
+			uint32_t dup = tp->rcv_nxt - cb->seq;
+
+			skb_pull(skb, MIN(dup, skb->len));
+			cb->seq = tp->rcv_nxt;
+		}
+		fin = cb->tcp_flags & TCPHDR_FIN;
+		tcp_queue_rcv(tp, skb);
+		if (fin) {
+			tcp_fin(tp);
+			break;
+		}
+	}
+}
+
+/* Room for one more skb, after pruning the out-of-order queue (Linux's
+ * tcp_prune_queue, simplified: out-of-order data is the first to go). */
+static bool tcp_try_rmem_schedule(struct tcp_sock *tp, uint32_t size)
+{
+	struct sock *sk = &tp->sk;
+
+	if ((uint64_t)sk->sk_rmem_alloc + tp->ofo_mem + size <= sk->sk_rcvbuf &&
+	    !tcp_under_memory_pressure())
+		return true;
+	TCP_INC_STATS(prune_called);
+	if (!skb_queue_empty(&tp->out_of_order_queue)) {
+		tcp_ofo_purge(tp);
+		TCP_INC_STATS(ofo_pruned);
+	}
+	if ((uint64_t)sk->sk_rmem_alloc + size <= sk->sk_rcvbuf)
+		return true;
+	TCP_INC_STATS(rcv_pruned);
+	return false;
+}
+
+static void tcp_data_queue_ofo(struct tcp_sock *tp, struct sk_buff *skb)
+{
+	struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+	struct sk_buff *p, *prev = NULL;
+	uint32_t size = skb_charge(skb);
+
+	TCP_INC_STATS(tcp_ofo_queue);
+	tp->rcv_ooopack++;
+	tcp_enter_quickack_mode(tp);
+	if (tp->ofo_mem + size > tp->sk.sk_rcvbuf / 2 || !tcp_try_rmem_schedule(tp, size)) {
+		TCP_INC_STATS(tcp_ofo_drop);
+		kfree_skb(skb);
+		return;
+	}
+	/* Find the last skb starting at or before this one. */
+	skb_queue_walk(&tp->out_of_order_queue, p) {
+		if (after(TCP_SKB_CB(p)->seq, cb->seq))
+			break;
+		prev = p;
+	}
+	if (prev) {
+		struct tcp_skb_cb *pc = TCP_SKB_CB(prev);
+
+		if (!after(cb->end_seq, pc->end_seq)) {
+			/* Entirely a duplicate of what waits already. */
+			tcp_dsack_set(tp, cb->seq, cb->end_seq);
+			TCP_INC_STATS(tcp_ofo_merge);
+			kfree_skb(skb);
+			return;
+		}
+		if (before(cb->seq, pc->end_seq)) {
+			uint32_t dup = pc->end_seq - cb->seq;
+
+			tcp_dsack_set(tp, cb->seq, pc->end_seq);
+			skb_pull(skb, MIN(dup, skb->len));
+			cb->seq = pc->end_seq;
+		}
+	}
+	/* Later skbs this one covers entirely are dropped. */
+	while ((p = prev ? prev->next : skb_peek(&tp->out_of_order_queue)) != NULL &&
+	       !after(TCP_SKB_CB(p)->end_seq, cb->end_seq)) {
+		tcp_dsack_set(tp, TCP_SKB_CB(p)->seq, TCP_SKB_CB(p)->end_seq);
+		skb_unlink(p, &tp->out_of_order_queue);
+		tp->ofo_mem -= MIN(tp->ofo_mem, skb_charge(p));
+		tcp_mem_charge(tp, -(int64_t)skb_charge(p));
+		kfree_skb(p);
+	}
+	if (prev)
+		__skb_queue_after(&tp->out_of_order_queue, prev, skb);
+	else if (skb_peek(&tp->out_of_order_queue))
+		__skb_queue_before(&tp->out_of_order_queue, skb_peek(&tp->out_of_order_queue), skb);
+	else
+		skb_queue_tail(&tp->out_of_order_queue, skb);
+	tp->ofo_mem += size;
+	tcp_mem_charge(tp, size);
+	tcp_sack_new_ofo(tp, cb->seq, cb->end_seq);
+}
+
+/* Data and FIN of an acceptable segment, header already pulled. Consumes skb. */
+static void tcp_data_queue(struct tcp_sock *tp, struct sk_buff *skb)
+{
+	struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+	bool fin = cb->tcp_flags & TCPHDR_FIN;
+
+	if (cb->seq == cb->end_seq) {
+		kfree_skb(skb);
+		return;
+	}
+	if (tp->sk.shutdown_rd && tp->orphan && skb->len) {
+		/* RFC 9293 3.10.7.4 / Linux: new data for a closed socket. */
+		TCP_INC_STATS(tcp_abort_on_data);
+		tcp_send_active_reset(tp);
+		kfree_skb(skb);
+		tcp_done(tp);
+		return;
+	}
+	if (cb->seq == tp->rcv_nxt) {
+		bool had_ofo = !skb_queue_empty(&tp->out_of_order_queue);
+
+		if (!tcp_receive_window(tp)) {
+			TCP_INC_STATS(tcp_zero_window_drop);
+			goto out_of_window;
+		}
+		if (!tcp_try_rmem_schedule(tp, skb_charge(skb))) {
+			TCP_INC_STATS(tcp_rcv_q_drop);
+			kfree_skb(skb);
+			tcp_send_ack(tp);
+			return;
+		}
+		tp->data_segs_in++;
+		if (skb->len >= tp->rcv_mss || !tp->rcv_mss)
+			tp->rcv_mss = MAX(tp->rcv_mss, skb->len);
+		tp->rcv_segs_unacked += (uint16_t)MAX(1u, skb->len / MAX(tp->rcv_mss, 1u));
+		tcp_queue_rcv(tp, skb);
+		if (fin)
+			tcp_fin(tp);
+		if (had_ofo) {
+			tcp_ofo_queue(tp);
+			tcp_sack_remove(tp);
+			/* RFC 5681 4.2: ACK at once when a hole fills. */
+			tcp_enter_quickack_mode(tp);
+		}
+		tp->ack_pending = true;
+		tcp_wake(tp);
+		return;
+	}
+	if (!after(cb->end_seq, tp->rcv_nxt)) {
+		/* A retransmission of what we have: D-SACK it, ACK at once. */
+		tcp_dsack_set(tp, cb->seq, cb->end_seq);
+		TCP_INC_STATS(delayed_ack_lost);
+		tcp_send_dupack(tp);
+		kfree_skb(skb);
+		return;
+	}
+	if (!before(cb->seq, tp->rcv_nxt + tcp_receive_window(tp)))
+		goto out_of_window;
+	if (before(cb->seq, tp->rcv_nxt)) {
+		/* Partly old: keep the new part. */
+		uint32_t dup = tp->rcv_nxt - cb->seq;
+
+		tcp_dsack_set(tp, cb->seq, tp->rcv_nxt);
+		skb_pull(skb, MIN(dup, skb->len));
+		cb->seq = tp->rcv_nxt;
+		tcp_data_queue(tp, skb);
+		return;
+	}
+	tp->data_segs_in++;
+	tcp_data_queue_ofo(tp, skb);
+	tcp_send_ack(tp);
+	return;
+
+out_of_window:
+	TCP_INC_STATS(in_out_of_window);
+	tcp_enter_quickack_mode(tp);
+	tcp_send_ack(tp);
+	kfree_skb(skb);
+}
+
+/* RFC 9293 3.10.7.4 eighth step. */
+void tcp_fin(struct tcp_sock *tp)
+{
+	struct sock *sk = &tp->sk;
+
+	sk->shutdown_rd = true;
+	tcp_enter_quickack_mode(tp);
+	tp->ack_pending = true;
+	switch (tp->state) {
+	case TCP_SYN_RECV:
+	case TCP_ESTABLISHED:
+		tcp_set_state(tp, TCP_CLOSE_WAIT);
+		break;
+	case TCP_FIN_WAIT1:
+		/* Our FIN not yet ACKed: simultaneous close. */
+		tcp_set_state(tp, TCP_CLOSING);
+		break;
+	case TCP_FIN_WAIT2:
+		tcp_send_ack(tp);
+		tcp_time_wait(tp, TCP_TIME_WAIT, TCP_TIMEWAIT_LEN_MS);
+		break;
+	default:
+		break;
+	}
+	tcp_ofo_purge(tp);
+	tcp_wake(tp);
+}
+
+/* ---- ACK sending decisions ------------------------------------------------------------------ */
+
+/* Linux's __tcp_ack_snd_check: at once for two full segments unACKed (and a
+ * window that would not shrink), in quick-ACK mode, or with holes; else
+ * delayed. */
+static void tcp_ack_snd_check(struct tcp_sock *tp)
+{
+	if (!tp->ack_pending)
+		return;
+	if ((tp->rcv_nxt - tp->rcv_wup > tp->rcv_mss && tp->rcv_segs_unacked >= 2) ||
+	    tcp_in_quickack_mode(tp) || !skb_queue_empty(&tp->out_of_order_queue)) {
+		if (tp->quick_acks)
+			tp->quick_acks--;
+		tcp_send_ack(tp);
+		return;
+	}
+	tcp_send_delayed_ack(tp);
+}
+
+static void tcp_data_snd_check(struct tcp_sock *tp)
+{
+	if (tp->send_head)
+		__tcp_push_pending_frames(tp, tcp_current_mss(tp), tp->nodelay ? TCP_NAGLE_OFF : 0);
+}
+
+/* ---- synchronized states ------------------------------------------------------------------ */
+
+/* The checks every synchronized state shares (RFC 9293 3.10.7.4 first to
+ * fifth); false when the segment was dropped (skb consumed). */
+static bool tcp_validate_incoming(struct tcp_sock *tp, struct sk_buff *skb)
+{
+	const struct tcphdr *th = (const struct tcphdr *)skb->data;
+	const struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+
+	if (tcp_hdrlen(th) > sizeof(*th) && !tcp_parse_options(th, &tp->rx_opt, false)) {
+		TCP_INC_STATS(in_bad_opts);
+		TCP_INC_STATS(in_errs);
+		goto drop;
+	}
+	if (tcp_hdrlen(th) == sizeof(*th)) {
+		tp->rx_opt.saw_tstamp = false;
+		tp->rx_opt.num_sacks = 0;
+	}
+	if (tcp_paws_reject(tp, &tp->rx_opt, th->flags & TCPHDR_RST)) {
+		TCP_INC_STATS(paws_estab);
+		tcp_send_dupack(tp);
+		goto drop;
+	}
+	if (!tcp_sequence(tp, cb->seq, cb->end_seq)) {
+		TCP_INC_STATS(in_out_of_window);
+		if (!(th->flags & TCPHDR_RST))
+			tcp_send_dupack(tp);
+		goto drop;
+	}
+	if (th->flags & TCPHDR_RST) {
+		/* RFC 5961 3.2: exactly rcv_nxt resets; elsewhere in the window
+		 * earns a challenge ACK. */
+		if (cb->seq == tp->rcv_nxt) {
+			TCP_INC_STATS(in_rst_accepted);
+			tcp_reset(tp);
+		} else {
+			TCP_INC_STATS(in_rst_ignored);
+			tcp_send_challenge_ack(tp);
+		}
+		goto drop;
+	}
+	if (th->flags & TCPHDR_SYN) {
+		/* RFC 5961 4.2. */
+		TCP_INC_STATS(in_syn_on_estab);
+		TCP_INC_STATS(tcp_syn_challenge);
+		tcp_send_challenge_ack(tp);
+		goto drop;
+	}
+	if (!(th->flags & TCPHDR_ACK)) {
+		TCP_INC_STATS(in_bad_flags);
+		goto drop;
+	}
+	return true;
+drop:
+	kfree_skb(skb);
+	return false;
+}
+
+void tcp_rcv_established(struct tcp_sock *tp, struct sk_buff *skb)
+{
+	const struct tcphdr *th = (const struct tcphdr *)skb->data;
+	uint32_t seq = TCP_SKB_CB(skb)->seq;
+
+	tp->segs_in++;
+	if (!tcp_validate_incoming(tp, skb))
+		return;
+	tp->lrcvtime = jiffies();
+	if (tcp_ack(tp, skb) < 0) {
+		kfree_skb(skb);
+		return;
+	}
+	tcp_replace_ts_recent(tp, seq);
+	if (tp->state == TCP_CLOSE) {
+		kfree_skb(skb);
+		return;
+	}
+	if (skb->len > tcp_hdrlen(th) || (th->flags & TCPHDR_FIN)) {
+		skb_pull(skb, tcp_hdrlen(th));
+		tcp_data_queue(tp, skb);
+		if (tp->state == TCP_CLOSE)
+			return;
+	} else {
+		TCP_INC_STATS(tcp_pure_acks);
+		kfree_skb(skb);
+	}
+	tcp_data_snd_check(tp);
+	tcp_ack_snd_check(tp);
+}
+
+void tcp_negotiate(struct tcp_sock *tp, const struct tcp_options_received *peer)
+{
+	tp->rx_opt.tstamp_ok = peer->saw_tstamp && sysctl_tcp_timestamps;
+	tp->rx_opt.sack_ok = peer->sack_ok && sysctl_tcp_sack;
+	tp->rx_opt.wscale_ok = peer->wscale_ok && sysctl_tcp_window_scaling;
+	tp->rx_opt.snd_wscale = tp->rx_opt.wscale_ok ? peer->snd_wscale : 0;
+	if (!tp->rx_opt.wscale_ok)
+		tp->rcv_wscale = 0;
+	tp->rx_opt.mss_clamp = peer->mss_clamp ? peer->mss_clamp : TCP_MSS_DEFAULT;
+	if (tp->rx_opt.tstamp_ok) {
+		tp->ts_recent = peer->rcv_tsval;
+		tp->ts_recent_stamp = (uint32_t)(ktime_get_ns() / NSEC_PER_SEC);
+	}
+}
+
+void tcp_init_transfer(struct tcp_sock *tp)
+{
+	uint32_t pmtu = tp->sk.dst_valid && tp->sk.sk_dst.rt_pmtu ? tp->sk.sk_dst.rt_pmtu : 1500;
+
+	tcp_sync_mss(tp, pmtu);
+	tp->snd_cwnd = TCP_INIT_CWND;
+	tp->snd_ssthresh = 0x7FFFFFFF;
+	tp->snd_cwnd_clamp = 0xFFFF;
+	tp->snd_cwnd_cnt = 0;
+	tp->ca_state = TCP_CA_Open;
+	tp->rcv_mss = MIN((uint32_t)tp->advmss, (uint32_t)tp->mss_cache);
+	tp->rcvq_space = 10u * tp->advmss;
+	tp->rcvq_seq = tp->copied_seq;
+	tp->rcvq_time = jiffies();
+	tp->lrcvtime = jiffies();
+	tp->max_window = MAX(tp->max_window, tp->snd_wnd);
+	tcp_enter_quickack_mode(tp);
+	tcp_init_congestion_control(tp);
+	if (tp->keepalive)
+		tcp_reset_keepalive_timer(tp, tcp_keepalive_time_ms(tp));
+}
+
+static void tcp_rcv_synsent_state_process(struct tcp_sock *tp, struct sk_buff *skb)
+{
+	const struct tcphdr *th = (const struct tcphdr *)skb->data;
+	struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+	struct tcp_options_received peer = { 0 };
+	int64_t rtt_us;
+
+	if (tcp_hdrlen(th) > sizeof(*th) && !tcp_parse_options(th, &peer, true)) {
+		TCP_INC_STATS(in_bad_opts);
+		TCP_INC_STATS(in_errs);
+		goto drop;
+	}
+	if (th->flags & TCPHDR_ACK) {
+		/* RFC 9293 3.10.7.3: an ACK for something we did not send. */
+		if (!after(cb->ack_seq, tp->iss) || after(cb->ack_seq, tp->snd_nxt)) {
+			if (!(th->flags & TCPHDR_RST))
+				tcp_v4_send_reset(skb);
+			goto drop;
+		}
+		if (th->flags & TCPHDR_RST) {
+			tcp_reset(tp);
+			goto drop;
+		}
+		if (!(th->flags & TCPHDR_SYN))
+			goto drop;
+		tp->irs = cb->seq;
+		tp->rcv_nxt = cb->seq + 1;
+		tp->rcv_wup = tp->rcv_nxt;
+		tp->copied_seq = tp->rcv_nxt;
+		tcp_negotiate(tp, &peer);
+		tp->snd_wnd = ntohs(th->window);	/* RFC 7323: not scaled in a SYN */
+		tp->snd_wl1 = cb->seq;
+		tp->snd_wl2 = cb->ack_seq;
+		tp->max_window = tp->snd_wnd;
+		tp->snd_una = cb->ack_seq;
+		(void)tcp_clean_rtx_queue(tp, cb->ack_seq, &rtt_us);
+		tp->packets_out = 0;
+		tcp_clear_retrans(tp);
+		tcp_set_state(tp, TCP_ESTABLISHED);
+		tcp_init_transfer(tp);
+		if (rtt_us >= 0)
+			tcp_update_rtt(tp, rtt_us);
+		else
+			tp->rto_ms = TCP_TIMEOUT_INIT_MS;
+		tp->pending = 0;
+		tcp_send_ack(tp);
+		tcp_wake(tp);
+		/* Data on a SYN-ACK is rare; it would be queued here. */
+		if (skb->len > tcp_hdrlen(th)) {
+			skb_pull(skb, tcp_hdrlen(th));
+			cb->seq++;
+			tcp_data_queue(tp, skb);
+			return;
+		}
+		tcp_data_snd_check(tp);
+		goto drop;
+	}
+	if (th->flags & TCPHDR_RST)
+		goto drop;
+	if (th->flags & TCPHDR_SYN) {
+		/* Simultaneous open (RFC 9293 3.5 figure 7): SYN-ACK our SYN. */
+		struct sk_buff *syn = tcp_write_queue_head(tp);
+
+		tp->irs = cb->seq;
+		tp->rcv_nxt = cb->seq + 1;
+		tp->rcv_wup = tp->rcv_nxt;
+		tp->copied_seq = tp->rcv_nxt;
+		tcp_negotiate(tp, &peer);
+		tp->snd_wnd = ntohs(th->window);
+		tp->snd_wl1 = cb->seq;
+		tp->max_window = tp->snd_wnd;
+		tcp_set_state(tp, TCP_SYN_RECV);
+		if (syn) {
+			TCP_SKB_CB(syn)->tcp_flags |= TCPHDR_ACK;
+			(void)tcp_retransmit_skb(tp, syn);
+		}
+	}
+drop:
+	kfree_skb(skb);
+}
+
+static bool tcp_fin_acked(const struct tcp_sock *tp)
+{
+	return tp->snd_una == tp->write_seq && !tp->send_head;
+}
+
+void tcp_rcv_state_process(struct tcp_sock *tp, struct sk_buff *skb)
+{
+	const struct tcphdr *th = (const struct tcphdr *)skb->data;
+	struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+	uint32_t seq = cb->seq;
+
+	tp->segs_in++;
+	switch (tp->state) {
+	case TCP_CLOSE:
+		TCP_INC_STATS(in_closed_data);
+		tcp_v4_send_reset(skb);
+		kfree_skb(skb);
+		return;
+	case TCP_SYN_SENT:
+		tcp_rcv_synsent_state_process(tp, skb);
+		return;
+	default:
+		break;
+	}
+	if (!tcp_validate_incoming(tp, skb))
+		return;
+	tp->lrcvtime = jiffies();
+	if (tp->state == TCP_SYN_RECV) {
+		/* RFC 9293 3.10.7.4 fifth check, SYN-RECEIVED. */
+		if (before(cb->ack_seq, tp->snd_una) || after(cb->ack_seq, tp->snd_nxt)) {
+			tcp_v4_send_reset(skb);
+			kfree_skb(skb);
+			return;
+		}
+		tp->snd_una = cb->ack_seq;
+		tp->snd_wnd = (uint32_t)ntohs(th->window) << tp->rx_opt.snd_wscale;
+		tp->snd_wl1 = cb->seq;
+		tp->snd_wl2 = cb->ack_seq;
+		tp->max_window = tp->snd_wnd;
+		{
+			int64_t rtt_us;
+
+			(void)tcp_clean_rtx_queue(tp, cb->ack_seq, &rtt_us);
+			tp->packets_out = 0;
+			tcp_clear_retrans(tp);
+			tcp_set_state(tp, TCP_ESTABLISHED);
+			tcp_init_transfer(tp);
+			if (rtt_us >= 0)
+				tcp_update_rtt(tp, rtt_us);
+			else
+				tp->rto_ms = TCP_TIMEOUT_INIT_MS;
+		}
+		tp->pending = 0;
+		if (tp->parent)
+			tcp_child_established(tp);
+		tcp_wake(tp);
+	}
+	if (tcp_ack(tp, skb) < 0) {
+		kfree_skb(skb);
+		return;
+	}
+	tcp_replace_ts_recent(tp, seq);
+	switch (tp->state) {
+	case TCP_FIN_WAIT1:
+		if (tcp_fin_acked(tp)) {
+			tcp_set_state(tp, TCP_FIN_WAIT2);
+			tp->sk.shutdown_wr = true;
+			if (tp->orphan) {
+				/* Bounded by tcp_fin_timeout (linger2). */
+				uint32_t tmo = (tp->linger2 ? tp->linger2 : (uint32_t)sysctl_tcp_fin_timeout) * 1000u;
+
+				if (!(th->flags & TCPHDR_FIN) && skb->len == tcp_hdrlen(th)) {
+					tcp_reset_keepalive_timer(tp, tmo);
+				}
+			}
+			tcp_wake(tp);
+		}
+		break;
+	case TCP_CLOSING:
+		if (tcp_fin_acked(tp)) {
+			kfree_skb(skb);
+			tcp_time_wait(tp, TCP_TIME_WAIT, TCP_TIMEWAIT_LEN_MS);
+			return;
+		}
+		break;
+	case TCP_LAST_ACK:
+		if (tcp_fin_acked(tp)) {
+			kfree_skb(skb);
+			tcp_done(tp);
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	switch (tp->state) {
+	case TCP_ESTABLISHED:
+	case TCP_FIN_WAIT1:
+	case TCP_FIN_WAIT2:
+		if (skb->len > tcp_hdrlen(th) || (th->flags & TCPHDR_FIN)) {
+			skb_pull(skb, tcp_hdrlen(th));
+			tcp_data_queue(tp, skb);
+			if (tp->state == TCP_CLOSE || tp->state == TCP_TIME_WAIT)
+				return;
+			skb = NULL;
+		}
+		break;
+	default:
+		/* CLOSE_WAIT, CLOSING, LAST_ACK: the peer's FIN came already;
+		 * anything more is ignored (RFC 9293 seventh step). */
+		break;
+	}
+	kfree_skb(skb);
+	tcp_data_snd_check(tp);
+	tcp_ack_snd_check(tp);
+}
+
+/* ---- receive-buffer auto-tuning (Linux's tcp_rcv_space_adjust) ------------------------------ */
+
+void tcp_rcv_space_adjust(struct tcp_sock *tp)
+{
+	uint64_t now = jiffies();
+	uint32_t rtt_ms = MAX(tp->srtt_us >> 3, tp->min_rtt_us) / 1000;
+	uint32_t copied;
+
+	if (now < tp->rcvq_time + MAX(rtt_ms, 1u))
+		return;
+	copied = tp->copied_seq - tp->rcvq_seq;
+	if (copied > tp->rcvq_space && sysctl_tcp_moderate_rcvbuf) {
+		/* Room for twice what the application read in an RTT, with the
+		 * skb overhead (the window is half the buffer). */
+		uint64_t want = (uint64_t)copied * 2 * 2;
+
+		tp->rcvq_space = copied;
+		if (want > tp->sk.sk_rcvbuf) {
+			tp->sk.sk_rcvbuf = (uint32_t)MIN(want, (uint64_t)sysctl_tcp_rmem[2]);
+			tp->window_clamp = MAX(tp->window_clamp, tp->sk.sk_rcvbuf / 2);
+		}
+	}
+	tp->rcvq_seq = tp->copied_seq;
+	tp->rcvq_time = now;
+}
