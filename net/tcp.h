@@ -139,6 +139,11 @@ struct tcp_sock {
 	bool orphan;		/* the descriptor is closed; TCP finishes alone */
 	bool hashed;		/* in the established (or listening) hash */
 	bool released;		/* sk_proto_release done: the memory may go */
+	/* Inside a receive or timer call that may end the connection: the
+	 * release waits for tcp_unhold, so the caller never touches freed
+	 * memory. */
+	uint8_t busy;
+	bool release_pending;
 	bool nodelay, cork;	/* TCP_NODELAY, TCP_CORK */
 	bool keepalive;		/* SO_KEEPALIVE */
 	bool linger0;		/* SO_LINGER on with 0 s: close sends RST */
@@ -322,6 +327,9 @@ void tcp_set_state(struct tcp_sock *tp, int state);
 /* The connection is over: state CLOSE, timers off, queues purged, unhashed;
  * an orphan's memory goes back. Softirq or bottom halves off. */
 void tcp_done(struct tcp_sock *tp);
+/* Brackets a softirq call on tp that may reach tcp_done. */
+static inline void tcp_hold(struct tcp_sock *tp) { tp->busy++; }
+void tcp_unhold(struct tcp_sock *tp);
 /* Wakes readers / writers / pollers. */
 void tcp_wake(struct tcp_sock *tp);
 /* Frees the write queue up to snd_una (tcp_clean_rtx_queue's release). */

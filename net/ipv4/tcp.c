@@ -238,9 +238,21 @@ static void tcp_maybe_release(struct tcp_sock *tp)
 {
 	if (!tp->orphan || tp->state != TCP_CLOSE || tp->released)
 		return;
+	if (tp->busy) {
+		tp->release_pending = true;
+		return;
+	}
 	tp->released = true;
 	tcp_purge_queues(tp);
 	sk_proto_release(&tp->sk);
+}
+
+void tcp_unhold(struct tcp_sock *tp)
+{
+	if (--tp->busy == 0 && tp->release_pending) {
+		tp->release_pending = false;
+		tcp_maybe_release(tp);
+	}
 }
 
 void tcp_done(struct tcp_sock *tp)

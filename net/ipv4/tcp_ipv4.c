@@ -413,7 +413,9 @@ static void tcp_v4_listen_rcv(struct tcp_sock *lp, struct sk_buff *skb)
 				((const struct iphdr *)skb_network_header(skb))->daddr, th->dest);
 
 			if (child) {
+				tcp_hold(child);
 				tcp_rcv_established(child, skb);
+				tcp_unhold(child);
 				return;
 			}
 		}
@@ -475,6 +477,7 @@ int tcp_v4_rcv(struct sk_buff *skb)
 		tcp_v4_listen_rcv(tp, skb);
 		return 0;
 	}
+	tcp_hold(tp);
 	switch (tp->state) {
 	case TCP_ESTABLISHED:
 		tcp_rcv_established(tp, skb);
@@ -482,9 +485,10 @@ int tcp_v4_rcv(struct sk_buff *skb)
 	case TCP_TIME_WAIT:
 		if (tcp_timewait_state_process(tp, skb)) {
 			/* A new SYN ended the TIME_WAIT: to the listener. */
-			tp = tcp_lookup_listener(iph->daddr, th->dest);
-			if (tp)
-				tcp_v4_listen_rcv(tp, skb);
+			struct tcp_sock *lp = tcp_lookup_listener(iph->daddr, th->dest);
+
+			if (lp)
+				tcp_v4_listen_rcv(lp, skb);
 			else
 				kfree_skb(skb);
 		}
@@ -493,6 +497,7 @@ int tcp_v4_rcv(struct sk_buff *skb)
 		tcp_rcv_state_process(tp, skb);
 		break;
 	}
+	tcp_unhold(tp);
 	return 0;
 }
 

@@ -80,9 +80,8 @@ static void tcp_probe_timer(struct tcp_sock *tp)
 	tcp_send_probe0(tp);
 }
 
-static void tcp_write_timer(struct timer_list *t)
+static void tcp_write_timer_fire(struct tcp_sock *tp, struct timer_list *t)
 {
-	struct tcp_sock *tp = timer_tp(t, offsetof(struct tcp_sock, retransmit_timer));
 	uint64_t now = jiffies();
 
 	if (tp->state == TCP_CLOSE || tp->state == TCP_LISTEN || !tp->pending)
@@ -106,10 +105,8 @@ static void tcp_write_timer(struct timer_list *t)
 	}
 }
 
-static void tcp_delack_timer(struct timer_list *t)
+static void tcp_delack_timer_fire(struct tcp_sock *tp)
 {
-	struct tcp_sock *tp = timer_tp(t, offsetof(struct tcp_sock, delack_timer));
-
 	tp->ack_sched = false;
 	if (!tp->ack_pending || tp->state == TCP_CLOSE || tp->state == TCP_LISTEN)
 		return;
@@ -153,9 +150,8 @@ void tcp_set_keepalive(struct tcp_sock *tp, bool on)
 		tcp_delete_keepalive_timer(tp);
 }
 
-static void tcp_keepalive_timer(struct timer_list *t)
+static void tcp_keepalive_timer_fire(struct tcp_sock *tp)
 {
-	struct tcp_sock *tp = timer_tp(t, offsetof(struct tcp_sock, keepalive_timer));
 	uint64_t now = jiffies(), idle;
 	uint32_t keep;
 
@@ -202,6 +198,34 @@ static void tcp_keepalive_timer(struct timer_list *t)
 	}
 	tp->probes_out = 0;
 	tcp_reset_keepalive_timer(tp, (uint32_t)(keep - idle));
+}
+
+/* Each callback may end the connection: held, so the release comes last. */
+static void tcp_write_timer(struct timer_list *t)
+{
+	struct tcp_sock *tp = timer_tp(t, offsetof(struct tcp_sock, retransmit_timer));
+
+	tcp_hold(tp);
+	tcp_write_timer_fire(tp, t);
+	tcp_unhold(tp);
+}
+
+static void tcp_delack_timer(struct timer_list *t)
+{
+	struct tcp_sock *tp = timer_tp(t, offsetof(struct tcp_sock, delack_timer));
+
+	tcp_hold(tp);
+	tcp_delack_timer_fire(tp);
+	tcp_unhold(tp);
+}
+
+static void tcp_keepalive_timer(struct timer_list *t)
+{
+	struct tcp_sock *tp = timer_tp(t, offsetof(struct tcp_sock, keepalive_timer));
+
+	tcp_hold(tp);
+	tcp_keepalive_timer_fire(tp);
+	tcp_unhold(tp);
 }
 
 void tcp_init_xmit_timers(struct tcp_sock *tp)
