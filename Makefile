@@ -138,6 +138,7 @@ bench: all $(BUILD)/bench/empty.elf
 	$(PYTHON) test/bench/l2blast.py
 	$(PYTHON) test/bench/net_rtt.py
 	$(PYTHON) test/bench/raw_ceilings.py
+	$(PYTHON) test/bench/tcp.py
 
 clean:
 	rm -rf $(BUILD)

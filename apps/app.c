@@ -5,8 +5,9 @@
 #include "kernel/sched.h"
 
 static const struct app *const apps[] = { NULL, &app_l2reflect, &app_l2blast, &app_l2sink,
-					   &app_tsoblast };
-static const char *const app_names[] = { "none", "l2reflect", "l2blast", "l2sink", "tsoblast" };
+					   &app_tsoblast, &app_send };
+static const char *const app_names[] = { "none", "l2reflect", "l2blast", "l2sink", "tsoblast",
+					 "send" };
 static int app_choice;
 KPARAM_ENUM("app", app_choice, app_names, "application to run");
 

@@ -18,6 +18,7 @@ extern const struct app app_l2reflect;
 extern const struct app app_l2blast;
 extern const struct app app_l2sink;
 extern const struct app app_tsoblast;
+extern const struct app app_send;
 
 /* Runs app->run(dev) in a thread of its own ("app"), charged to CPU_USER. */
 void app_start(const struct app *app, struct net_device *dev);
