@@ -47,9 +47,12 @@ const struct tcp_congestion_ops *tcp_ca_find(const char *name)
 	return i < 0 ? NULL : tcp_ca_list[i];
 }
 
+/* An algorithm already chosen (at socket creation, by TCP_CONGESTION before
+ * connect, or copied from the listener) stays; none yet takes the default. */
 void tcp_init_congestion_control(struct tcp_sock *tp)
 {
-	tp->ca_ops = tcp_ca_default();
+	if (!tp->ca_ops)
+		tp->ca_ops = tcp_ca_default();
 	memset(tp->ca_priv, 0, sizeof(tp->ca_priv));
 	/* A clamp of 0 would pin cwnd at 0: unset means none, as Linux's ~0. */
 	if (!tp->snd_cwnd_clamp)

@@ -117,6 +117,7 @@ static void test_registry(void **state)
 
 	/* init zeroes the private state and gives an unset clamp no limit. */
 	memset(tp, 0xa5, sizeof(*tp));
+	tp->ca_ops = NULL;
 	tp->snd_cwnd_clamp = 0;
 	tcp_init_congestion_control(tp);
 	assert_ptr_equal(tp->ca_ops, &cubictcp);
@@ -126,6 +127,13 @@ static void test_registry(void **state)
 	tp->snd_cwnd_clamp = 77;
 	tcp_init_congestion_control(tp);
 	assert_int_equal(tp->snd_cwnd_clamp, 77);
+
+	/* One chosen before (TCP_CONGESTION) stays; its state starts clean. */
+	tp->ca_ops = &tcp_reno;
+	tp->ca_priv[3] = 9;
+	tcp_init_congestion_control(tp);
+	assert_ptr_equal(tp->ca_ops, &tcp_reno);
+	assert_int_equal(tp->ca_priv[3], 0);
 }
 
 static void test_cmdline_word(void **state)
