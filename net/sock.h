@@ -121,5 +121,12 @@ int sock_attach_fd(struct sock *sk, int flags);
 void sk_proto_release(struct sock *sk);
 /* Deadline (ktime ns) for a blocking call: now + timeout, or UINT64_MAX. */
 uint64_t sock_timeo_deadline(uint64_t timeo_ns);
+/* socket(AF_INET, type, protocol) is served by prot from now on (Linux's
+ * inet_register_protosw; a protocol calls it from its init). protocol 0 in
+ * socket() picks the first protocol registered for the type. 0, -EEXIST,
+ * or -ENOSPC when the table is full. */
+int inet_register_protosw(int type, int protocol, const struct proto *prot);
+/* Calls fn for every socket with a descriptor (ss), until fn returns false. */
+void sock_for_each(bool (*fn)(const struct sock *sk, void *arg), void *arg);
 
 #endif

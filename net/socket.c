@@ -1,24 +1,24 @@
 /* The BSD socket calls (the article's "send / sendto syscall" step): find the
  * socket behind a descriptor, check the arguments as Linux does, and call the
- * protocol's struct proto method. Also the socket's memory accounting and the
- * waits every protocol's blocking calls share, and `ss`.
+ * protocol's struct proto method. Also the socket's lifetime and memory
+ * accounting, the waits every protocol's blocking calls share, and the
+ * options. poll is in net/core/sock_poll.c, `ss` in net/core/sock_diag.c,
+ * the text address forms in net/core/utils.c.
  *
- * A descriptor names a struct socket_file, which wraps the protocol's struct
- * sock and counts its users: the descriptor table holds one reference and
- * every call in progress another, so a close from one thread while another
- * sleeps in recv does not free the socket under the sleeper. The last
- * reference closes the protocol side; the memory goes when, in addition, no
- * sent skb still charges the socket (sk_wmem_alloc). */
+ * A descriptor names a struct socket_file: a use count and the protocol's
+ * socket object (struct sock first, obj_size bytes). The descriptor table
+ * holds one reference and every call in progress another, so a close from
+ * one thread while another sleeps in recv does not free the socket under the
+ * sleeper. The last reference closes the protocol side and marks the socket
+ * SOCK_DEAD; its memory goes by the one rule of sk_free_if_unused. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdio.h>
+#include <stddef.h>
 #include <string.h>
+#include <sys/time.h>
 #include "kernel/cpu.h"
 #include "kernel/irqflags.h"
-#include "kernel/printk.h"
-#include "kernel/sched.h"
-#include "kernel/shell.h"
 #include "kernel/slab.h"
 #include "kernel/softirq.h"
 #include "kernel/sysctl.h"
@@ -28,43 +28,146 @@
 #include "net/skbuff.h"
 #include "net/sock.h"
 #include "net/socket.h"
+#include "net/socket_file.h"
 #include "net/udp.h"
 
 int sysctl_rmem_default = 212992;
 int sysctl_wmem_default = 212992;
 int sysctl_rmem_max = 212992;
 int sysctl_wmem_max = 212992;
+int sysctl_somaxconn = 4096;
 SYSCTL_INT("net.core.rmem_default", sysctl_rmem_default, 2304, INT_MAX / 2);
 SYSCTL_INT("net.core.wmem_default", sysctl_wmem_default, 4608, INT_MAX / 2);
 SYSCTL_INT("net.core.rmem_max", sysctl_rmem_max, 2304, INT_MAX / 2);
 SYSCTL_INT("net.core.wmem_max", sysctl_wmem_max, 4608, INT_MAX / 2);
+SYSCTL_INT("net.core.somaxconn", sysctl_somaxconn, 0, 65535);
 
-/* Linux's SOCK_MIN_RCVBUF / SOCK_MIN_SNDBUF: room for one small packet. */
-#define SOCK_MIN_RCVBUF 2304u
-#define SOCK_MIN_SNDBUF 4608u
-
-struct socket_file {
-	struct sock sk;
-	uint32_t refs;		/* the descriptor table's + calls in progress */
-	int fd;
-};
-
-/* Which protocol serves which (type, protocol) pair (Linux's inetsw). TCP adds
- * its SOCK_STREAM row. */
-static const struct inet_protosw {
+/* Which protocol serves which (type, protocol) pair (Linux's inetsw): UDP's
+ * row from the start, others from inet_register_protosw at their init. */
+#define INETSW_MAX 4
+static struct inet_protosw {
 	int type;
 	int protocol;
 	const struct proto *prot;
-} inetsw[] = {
+} inetsw[INETSW_MAX] = {
 	{ SOCK_DGRAM, IPPROTO_UDP, &udp_prot },
 };
 
 static struct socket_file *sock_fds[SOCK_MAX];
+/* Sockets without a descriptor (SOCK_DEAD and not yet freed): unaccepted
+ * children and closed sockets still held or charged. Bottom halves off. */
+static unsigned int sock_nofd;
 
-static int set_errno(int err)
+int inet_register_protosw(int type, int protocol, const struct proto *prot)
 {
-	errno = err;
-	return -1;
+	for (size_t i = 0; i < ARRAY_SIZE(inetsw); i++) {
+		if (inetsw[i].prot && inetsw[i].type == type && inetsw[i].protocol == protocol)
+			return -EEXIST;
+		if (!inetsw[i].prot) {
+			inetsw[i] = (struct inet_protosw){ type, protocol, prot };
+			return 0;
+		}
+	}
+	return -ENOSPC;
+}
+
+/* ---- lifetime ------------------------------------------------------------------ */
+
+/* The one rule for a socket's memory: no descriptor refers to it (SOCK_DEAD),
+ * no sent skb charges it (sk_wmem_alloc) and its protocol does not hold it
+ * (SOCK_PROTO_HELD). Each of the three changes — sockfd_put, sock_wfree,
+ * sk_proto_release — calls this after its change in the same bottom-halves-
+ * off section, so exactly one of them sees the last condition come true. */
+static bool sk_free_if_unused(struct sock *sk)
+{
+	uint32_t f = READ_ONCE(sk->sk_flags);
+
+	if ((f & (SOCK_DEAD | SOCK_PROTO_HELD)) != SOCK_DEAD || READ_ONCE(sk->sk_wmem_alloc))
+		return false;
+	sock_nofd--;
+	kfree(sock_file(sk));
+	return true;
+}
+
+void sk_proto_release(struct sock *sk)
+{
+	local_bh_disable();
+	sk->sk_flags &= ~SOCK_PROTO_HELD;
+	sk_free_if_unused(sk);
+	local_bh_enable();
+}
+
+/* Zeroed memory for prot's object behind the use count; NULL when out of
+ * memory. The generic fields are socket()'s defaults. */
+static struct sock *sk_alloc(const struct proto *prot, int type, int protocol)
+{
+	size_t size = MAX(prot->obj_size, sizeof(struct sock));
+	struct socket_file *sf = kzalloc(offsetof(struct socket_file, sk) + size);
+	struct sock *sk;
+
+	if (!sf)
+		return NULL;
+	sf->fd = -1;
+	sk = &sf->sk;
+	sk->sk_family = AF_INET;
+	sk->sk_type = (uint16_t)type;
+	sk->sk_protocol = (uint16_t)protocol;
+	sk->sk_prot = prot;
+	sk->sk_rcvbuf = (uint32_t)sysctl_rmem_default;
+	sk->sk_sndbuf = (uint32_t)sysctl_wmem_default;
+	sk->sk_tx_queue_mapping = -1;
+	skb_queue_head_init(&sk->sk_receive_queue);
+	init_waitqueue_head(&sk->sk_wq);
+	return sk;
+}
+
+/* prot->init, when the protocol has one; on failure the object goes at once
+ * (it was never visible to anyone). */
+static int sk_proto_init(struct sock *sk)
+{
+	int rc = sk->sk_prot->init ? sk->sk_prot->init(sk) : 0;
+
+	if (rc)
+		kfree(sock_file(sk));
+	return rc;
+}
+
+/* What a child takes over from its listener: the options, not the
+ * descriptor's O_NONBLOCK (accept4's flags decide that) nor the lifetime bits. */
+#define SOCK_INHERITED (SOCK_REUSEADDR | SOCK_BROADCAST | SOCK_KEEPOPEN | SOCK_LINGER)
+
+struct sock *sk_alloc_child(const struct sock *parent)
+{
+	struct sock *sk;
+	bool room;
+
+	local_bh_disable();
+	room = sock_nofd < SOCK_CHILD_MAX;
+	if (room)
+		sock_nofd++;	/* claimed now: a softirq cannot pass the limit meanwhile */
+	local_bh_enable();
+	if (!room)
+		return NULL;
+	sk = sk_alloc(parent->sk_prot, parent->sk_type, parent->sk_protocol);
+	if (sk) {
+		sk->sk_flags = (parent->sk_flags & SOCK_INHERITED) | SOCK_DEAD | SOCK_PROTO_HELD;
+		sk->sk_rcvbuf = parent->sk_rcvbuf;
+		sk->sk_sndbuf = parent->sk_sndbuf;
+		sk->ttl = parent->ttl;
+		sk->tos = parent->tos;
+		sk->pmtudisc = parent->pmtudisc;
+		sk->sk_rcvtimeo_ns = parent->sk_rcvtimeo_ns;
+		sk->sk_sndtimeo_ns = parent->sk_sndtimeo_ns;
+		sk->sk_lingertime = parent->sk_lingertime;
+		if (sk_proto_init(sk))
+			sk = NULL;
+	}
+	if (!sk) {
+		local_bh_disable();
+		sock_nofd--;
+		local_bh_enable();
+	}
+	return sk;
 }
 
 /* ---- memory accounting -------------------------------------------------------- */
@@ -74,34 +177,27 @@ uint32_t skb_charge(const struct sk_buff *skb)
 	return skb->truesize ? skb->truesize : (uint32_t)sizeof(*skb) + skb->end;
 }
 
-static void sk_free(struct sock *sk)
-{
-	kfree(container_of(sk, struct socket_file, sk));
-}
-
 /* The two charges change from process context and from softirqs, so each
  * change is one atomic add (Linux's atomic_t sk_rmem_alloc, refcount
- * sk_wmem_alloc): nothing comes between its read and its write, and it
- * needs no interrupts-off section. */
+ * sk_wmem_alloc): nothing comes between its read and its write. */
 static void sock_rfree(struct sk_buff *skb)
 {
 	__atomic_fetch_sub(&skb->sk->sk_rmem_alloc, skb_charge(skb), __ATOMIC_RELAXED);
 }
 
 /* Runs where the skb is freed: TX completion in NET_RX, a qdisc drop, or the
- * sender itself when ip_queue_xmit fails. The last charge of a closed socket
- * frees it: sockfd_put marks it dead and looks at the charge with bottom
- * halves off, so it sees either this release or none of it; and a sender
- * releasing its own skb holds a reference, so the socket is not dead. */
+ * sender itself when ip_queue_xmit fails. The last charge of a dead socket
+ * nobody holds frees it; otherwise writers waiting for room are woken. */
 static void sock_wfree(struct sk_buff *skb)
 {
 	struct sock *sk = skb->sk;
-	uint32_t left = __atomic_sub_fetch(&sk->sk_wmem_alloc, skb_charge(skb), __ATOMIC_ACQ_REL);
+	uint32_t left;
 
-	if (!left && (READ_ONCE(sk->sk_flags) & SOCK_DEAD))
-		sk_free(sk);
-	else
+	local_bh_disable();
+	left = __atomic_sub_fetch(&sk->sk_wmem_alloc, skb_charge(skb), __ATOMIC_ACQ_REL);
+	if (left || !sk_free_if_unused(sk))
 		wake_up(&sk->sk_wq);
+	local_bh_enable();
 }
 
 void skb_set_owner_r(struct sk_buff *skb, struct sock *sk)
@@ -140,16 +236,30 @@ int sock_error(struct sock *sk)
 
 /* ---- waits ------------------------------------------------------------------- */
 
+uint64_t sock_timeo_deadline(uint64_t timeo_ns)
+{
+	uint64_t now;
+
+	if (!timeo_ns)
+		return UINT64_MAX;
+	now = ktime_get_ns();
+	return timeo_ns >= UINT64_MAX - now ? UINT64_MAX : now + timeo_ns;
+}
+
+/* SO_RCVTIMEO / SO_SNDTIMEO running out is EAGAIN, as on Linux. */
+static int sock_wait_result(int rc)
+{
+	return rc == -ETIMEDOUT ? -EAGAIN : rc;
+}
+
 int sk_wait_data(struct sock *sk, bool nonblock)
 {
-	int rc;
-
 	if (nonblock)
 		return skb_queue_empty(&sk->sk_receive_queue) && !sk->sk_err && !sk->shutdown_rd ?
 		       -EAGAIN : 0;
-	rc = wait_event_interruptible(sk->sk_wq, !skb_queue_empty(&sk->sk_receive_queue) ||
-				      READ_ONCE(sk->sk_err) || READ_ONCE(sk->shutdown_rd));
-	return rc;
+	return sock_wait_result(wait_event_interruptible_deadline(sk->sk_wq,
+		!skb_queue_empty(&sk->sk_receive_queue) || READ_ONCE(sk->sk_err) ||
+		READ_ONCE(sk->shutdown_rd), sock_timeo_deadline(sk->sk_rcvtimeo_ns)));
 }
 
 static bool sk_wmem_fits(const struct sock *sk, uint32_t truesize)
@@ -165,13 +275,14 @@ int sk_wait_wmem(struct sock *sk, uint32_t truesize, bool nonblock)
 		return 0;
 	if (nonblock)
 		return -EAGAIN;
-	return wait_event_interruptible(sk->sk_wq, sk_wmem_fits(sk, truesize) ||
-					READ_ONCE(sk->sk_err) || READ_ONCE(sk->shutdown_wr));
+	return sock_wait_result(wait_event_interruptible_deadline(sk->sk_wq,
+		sk_wmem_fits(sk, truesize) || READ_ONCE(sk->sk_err) || READ_ONCE(sk->shutdown_wr),
+		sock_timeo_deadline(sk->sk_sndtimeo_ns)));
 }
 
 /* ---- descriptors --------------------------------------------------------------- */
 
-static struct socket_file *sockfd_get(int fd)
+struct socket_file *sockfd_get(int fd)
 {
 	struct socket_file *sf;
 
@@ -183,22 +294,65 @@ static struct socket_file *sockfd_get(int fd)
 	return sf;
 }
 
-/* Drops one reference; the last closes the protocol side and frees the socket
- * once no sent skb charges it any more. */
-static void sockfd_put(struct socket_file *sf)
+/* Drops one reference; the last closes the protocol side and marks the
+ * socket dead (the protocol's close may have taken a hold to finish). */
+void sockfd_put(struct socket_file *sf)
 {
 	struct sock *sk = &sf->sk;
-	bool free_now;
 
 	if (--sf->refs)
 		return;
 	sk->sk_prot->close(sk);
 	local_bh_disable();
 	sk->sk_flags |= SOCK_DEAD;
-	free_now = READ_ONCE(sk->sk_wmem_alloc) == 0;
+	sock_nofd++;
+	sk_free_if_unused(sk);
 	local_bh_enable();
-	if (free_now)
-		sk_free(sk);
+}
+
+int sock_set_errno(int err)
+{
+	errno = err;
+	return -1;
+}
+
+int sock_return(struct socket_file *sf, int rc)
+{
+	sockfd_put(sf);
+	syscall_exit();
+	return rc < 0 ? sock_set_errno(-rc) : rc;
+}
+
+/* The lowest free slot (POSIX: the lowest free descriptor), or -1. */
+static int sock_free_slot(void)
+{
+	for (int slot = 0; slot < SOCK_MAX; slot++)
+		if (!sock_fds[slot])
+			return slot;
+	return -1;
+}
+
+static int sock_install(struct socket_file *sf, int slot)
+{
+	sf->refs = 1;
+	sf->fd = SOCK_FD_BASE + slot;
+	sock_fds[slot] = sf;
+	return sf->fd;
+}
+
+int sock_attach_fd(struct sock *sk, int flags)
+{
+	int slot = sock_free_slot();
+
+	if (slot < 0)
+		return -EMFILE;
+	local_bh_disable();
+	sk->sk_flags &= ~(SOCK_DEAD | SOCK_NONBLOCK_F);
+	if (flags & SOCK_NONBLOCK)
+		sk->sk_flags |= SOCK_NONBLOCK_F;
+	sock_nofd--;
+	local_bh_enable();
+	return sock_install(sock_file(sk), slot);
 }
 
 bool sock_fd_is_socket(int fd)
@@ -206,45 +360,50 @@ bool sock_fd_is_socket(int fd)
 	return fd >= SOCK_FD_BASE && fd < SOCK_FD_BASE + SOCK_MAX && sock_fds[fd - SOCK_FD_BASE];
 }
 
+void sock_for_each(bool (*fn)(const struct sock *sk, void *arg), void *arg)
+{
+	for (int i = 0; i < SOCK_MAX; i++)
+		if (sock_fds[i] && !fn(&sock_fds[i]->sk, arg))
+			return;
+}
+
 int socket(int domain, int type, int protocol)
 {
 	const struct inet_protosw *sw = NULL;
 	int base = type & SOCK_TYPE_MASK;
-	struct socket_file *sf;
 	struct sock *sk;
-	int slot;
+	int slot, rc;
 
 	if (domain != AF_INET)
-		return set_errno(EAFNOSUPPORT);
+		return sock_set_errno(EAFNOSUPPORT);
 	if (type & ~(SOCK_TYPE_MASK | SOCK_NONBLOCK))
-		return set_errno(EINVAL);
-	for (size_t i = 0; i < ARRAY_SIZE(inetsw); i++)
-		if (inetsw[i].type == base && (!protocol || protocol == inetsw[i].protocol))
+		return sock_set_errno(EINVAL);
+	for (size_t i = 0; i < ARRAY_SIZE(inetsw) && !sw; i++)
+		if (inetsw[i].prot && inetsw[i].type == base &&
+		    (!protocol || protocol == inetsw[i].protocol))
 			sw = &inetsw[i];
 	if (!sw)
-		return set_errno(EPROTONOSUPPORT);	/* SOCK_STREAM until TCP lands */
-	for (slot = 0; slot < SOCK_MAX && sock_fds[slot]; slot++)
-		;
-	if (slot == SOCK_MAX)
-		return set_errno(EMFILE);
-	sf = kzalloc(sizeof(*sf));
-	if (!sf)
-		return set_errno(ENOBUFS);
-	sk = &sf->sk;
-	sk->sk_family = AF_INET;
-	sk->sk_type = (uint16_t)base;
-	sk->sk_protocol = (uint16_t)sw->protocol;
-	sk->sk_prot = sw->prot;
-	sk->sk_flags = (type & SOCK_NONBLOCK) ? SOCK_NONBLOCK_F : 0;
-	sk->sk_rcvbuf = (uint32_t)sysctl_rmem_default;
-	sk->sk_sndbuf = (uint32_t)sysctl_wmem_default;
-	sk->sk_tx_queue_mapping = -1;
-	skb_queue_head_init(&sk->sk_receive_queue);
-	init_waitqueue_head(&sk->sk_wq);
-	sf->refs = 1;
-	sf->fd = SOCK_FD_BASE + slot;
-	sock_fds[slot] = sf;
-	return sf->fd;
+		return sock_set_errno(EPROTONOSUPPORT);
+	slot = sock_free_slot();
+	if (slot < 0)
+		return sock_set_errno(EMFILE);
+	sk = sk_alloc(sw->prot, base, sw->protocol);
+	if (!sk)
+		return sock_set_errno(ENOBUFS);
+	if (type & SOCK_NONBLOCK)
+		sk->sk_flags |= SOCK_NONBLOCK_F;
+	rc = sk_proto_init(sk);
+	if (rc)
+		return sock_set_errno(-rc);
+	return sock_install(sock_file(sk), slot);
+}
+
+/* A connection-oriented protocol (one that listens: TCP) decides in its
+ * close what the end means — FIN after the queued data, RST for unread data
+ * or SO_LINGER 0, lingering — so close leaves its shutdown state alone. */
+static bool sk_is_connection(const struct sock *sk)
+{
+	return sk->sk_prot->listen != NULL;
 }
 
 int sock_fd_close(int fd)
@@ -253,14 +412,18 @@ int sock_fd_close(int fd)
 	struct sock *sk;
 
 	if (!sf)
-		return set_errno(EBADF);
+		return sock_set_errno(EBADF);
 	sk = &sf->sk;
 	sock_fds[fd - SOCK_FD_BASE] = NULL;
-	/* Whoever sleeps on it now returns (no data, or EPIPE on send). */
-	local_bh_disable();
-	sk->shutdown_rd = true;
-	sk->shutdown_wr = true;
-	local_bh_enable();
+	sf->fd = -1;
+	/* A datagram socket's sleepers return now (no data, or EPIPE on send);
+	 * a connection's sleepers re-check its state. */
+	if (!sk_is_connection(sk)) {
+		local_bh_disable();
+		sk->shutdown_rd = true;
+		sk->shutdown_wr = true;
+		local_bh_enable();
+	}
 	wake_up(&sk->sk_wq);
 	sf->refs--;		/* the table's reference */
 	sockfd_put(sf);		/* ours */
@@ -301,20 +464,7 @@ static void sockaddr_put(struct sockaddr *addr, socklen_t *len, be32 a, be16 por
 	*len = sizeof(sin);
 }
 
-/* Every call below: the socket, or -1 with EBADF. From here to sock_return
- * the caller's time is sys (the article's "sy"). */
-#define SOCKFD_OR_FAIL(sf, fd)				\
-	struct socket_file *sf = sockfd_get(fd);	\
-	if (!sf)					\
-		return set_errno(EBADF);		\
-	syscall_enter()
-
-static int sock_return(struct socket_file *sf, int rc)
-{
-	sockfd_put(sf);
-	syscall_exit();
-	return rc < 0 ? set_errno(-rc) : rc;
-}
+/* ---- calls ------------------------------------------------------------------- */
 
 int bind(int fd, const struct sockaddr *addr, socklen_t len)
 {
@@ -329,6 +479,8 @@ int bind(int fd, const struct sockaddr *addr, socklen_t len)
 	return sock_return(sf, rc);
 }
 
+/* Blocking or not (EINPROGRESS, EALREADY) is the protocol's: it reads
+ * SOCK_NONBLOCK_F. */
 int connect(int fd, const struct sockaddr *addr, socklen_t len)
 {
 	SOCKFD_OR_FAIL(sf, fd);
@@ -344,6 +496,85 @@ int connect(int fd, const struct sockaddr *addr, socklen_t len)
 	return sock_return(sf, rc);
 }
 
+int listen(int fd, int backlog)
+{
+	SOCKFD_OR_FAIL(sf, fd);
+	const struct proto *prot = sf->sk.sk_prot;
+
+	/* As Linux: above net.core.somaxconn, or negative (taken unsigned), is
+	 * somaxconn. */
+	if ((unsigned int)backlog > (unsigned int)sysctl_somaxconn)
+		backlog = sysctl_somaxconn;
+	return sock_return(sf, prot->listen ? prot->listen(&sf->sk, backlog) : -EOPNOTSUPP);
+}
+
+int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
+{
+	SOCKFD_OR_FAIL(sf, fd);
+	struct sock *sk = &sf->sk, *child;
+	int err = -EINVAL, newfd;
+
+	if (flags & ~SOCK_NONBLOCK)
+		return sock_return(sf, -EINVAL);
+	if (!sk->sk_prot->accept)
+		return sock_return(sf, -EOPNOTSUPP);
+	if (addr && !len)
+		return sock_return(sf, -EFAULT);
+	/* Linux takes the descriptor before the connection: a full table
+	 * leaves the accept queue as it is. */
+	if (sock_free_slot() < 0)
+		return sock_return(sf, -EMFILE);
+	child = sk->sk_prot->accept(sk, (sk->sk_flags & SOCK_NONBLOCK_F) != 0, &err);
+	if (!child)
+		return sock_return(sf, err);
+	newfd = sock_attach_fd(child, flags);
+	if (newfd < 0) {
+		/* Other threads took the last descriptors while accept slept: the
+		 * connection ends through its protocol, which lets go of it. */
+		child->sk_prot->close(child);
+		return sock_return(sf, newfd);
+	}
+	sockaddr_put(addr, len, child->inet_daddr, child->inet_dport);
+	return sock_return(sf, newfd);
+}
+
+int accept(int fd, struct sockaddr *addr, socklen_t *len)
+{
+	return accept4(fd, addr, len, 0);
+}
+
+/* Linux's inet_shutdown for a datagram socket: the directions are shut and
+ * sleepers woken even when it is not connected — a way to wake a thread
+ * blocked in recv — only the answer is then ENOTCONN. */
+static int sock_dgram_shutdown(struct sock *sk, int how)
+{
+	local_bh_disable();
+	if (how != SHUT_WR)
+		sk->shutdown_rd = true;
+	if (how != SHUT_RD)
+		sk->shutdown_wr = true;
+	local_bh_enable();
+	wake_up(&sk->sk_wq);
+	return sk->connected ? 0 : -ENOTCONN;
+}
+
+int shutdown(int fd, int how)
+{
+	SOCKFD_OR_FAIL(sf, fd);
+	struct sock *sk = &sf->sk;
+	int rc;
+
+	if (how != SHUT_RD && how != SHUT_WR && how != SHUT_RDWR)
+		rc = -EINVAL;
+	else if (sk->sk_prot->shutdown)
+		rc = sk->sk_prot->shutdown(sk, how);
+	else
+		rc = sock_dgram_shutdown(sk, how);
+	return sock_return(sf, rc);
+}
+
+/* flags (MSG_DONTWAIT, MSG_NOSIGNAL, MSG_MORE, ...) go to the protocol as
+ * they are. */
 ssize_t sendto(int fd, const void *buf, size_t len, int flags,
 	       const struct sockaddr *dest, socklen_t dlen)
 {
@@ -369,6 +600,7 @@ ssize_t send(int fd, const void *buf, size_t len, int flags)
 	return sendto(fd, buf, len, flags, NULL, 0);
 }
 
+/* flags (MSG_PEEK, MSG_WAITALL, MSG_TRUNC, ...) go to the protocol. */
 ssize_t recvfrom(int fd, void *buf, size_t len, int flags,
 		 struct sockaddr *src, socklen_t *slen)
 {
@@ -445,6 +677,19 @@ int getpeername(int fd, struct sockaddr *addr, socklen_t *len)
 
 /* ---- options ----------------------------------------------------------------- */
 
+/* Linux's SOCK_MIN_RCVBUF / SOCK_MIN_SNDBUF: room for one small packet. */
+#define SOCK_MIN_RCVBUF 2304u
+#define SOCK_MIN_SNDBUF 4608u
+
+/* An option's value on its way in or out, as large as the largest any level
+ * has (TCP_INFO). */
+union sockopt_val {
+	int i;
+	struct linger ling;
+	struct timeval tv;
+	struct tcp_info info;
+};
+
 /* Linux's sock_setsockopt for the buffer sizes: capped by the sysctl maximum,
  * then doubled (the kernel's bookkeeping overhead), with a floor. */
 static uint32_t sock_buf_size(int val, int max, uint32_t floor)
@@ -462,269 +707,179 @@ static void sock_flag_set(struct sock *sk, uint32_t flag, int on)
 		sk->sk_flags &= ~flag;
 }
 
+/* Linux's sock_set_timeout: tv_usec out of range is EDOM, {0, 0} waits
+ * forever (0 here), a negative time does not wait at all (1 ns). */
+static int sock_set_timeout(uint64_t *timeo_ns, const void *val, socklen_t len)
+{
+	struct timeval tv;
+
+	if (len < sizeof(tv))
+		return -EINVAL;
+	memcpy(&tv, val, sizeof(tv));
+	if (tv.tv_usec < 0 || tv.tv_usec >= 1000000)
+		return -EDOM;
+	if (tv.tv_sec < 0)
+		*timeo_ns = 1;
+	else if ((uint64_t)tv.tv_sec >= UINT64_MAX / NSEC_PER_SEC - 1)
+		*timeo_ns = UINT64_MAX;
+	else
+		*timeo_ns = (uint64_t)tv.tv_sec * NSEC_PER_SEC + (uint64_t)tv.tv_usec * 1000u;
+	return 0;
+}
+
+static struct timeval sock_get_timeout(uint64_t timeo_ns)
+{
+	return (struct timeval){ .tv_sec = (time_t)(timeo_ns / NSEC_PER_SEC),
+				 .tv_usec = (suseconds_t)(timeo_ns % NSEC_PER_SEC / 1000u) };
+}
+
+static int sock_setsockopt(struct sock *sk, int name, const void *val, socklen_t len)
+{
+	struct linger ling;
+	int v;
+
+	if (name == SO_RCVTIMEO)
+		return sock_set_timeout(&sk->sk_rcvtimeo_ns, val, len);
+	if (name == SO_SNDTIMEO)
+		return sock_set_timeout(&sk->sk_sndtimeo_ns, val, len);
+	if (name == SO_LINGER) {
+		if (len < sizeof(ling))
+			return -EINVAL;
+		memcpy(&ling, val, sizeof(ling));
+		/* Off keeps the time, as Linux; a negative time lingers "forever". */
+		if (ling.l_onoff)
+			sk->sk_lingertime = ling.l_linger < 0 ? INT_MAX : (uint32_t)ling.l_linger;
+		sock_flag_set(sk, SOCK_LINGER, ling.l_onoff);
+		return 0;
+	}
+	if (len < sizeof(int))
+		return -EINVAL;
+	memcpy(&v, val, sizeof(v));
+	switch (name) {
+	case SO_REUSEADDR: sock_flag_set(sk, SOCK_REUSEADDR, v); break;
+	case SO_BROADCAST: sock_flag_set(sk, SOCK_BROADCAST, v); break;
+	case SO_KEEPALIVE: sock_flag_set(sk, SOCK_KEEPOPEN, v); break;
+	case SO_RCVBUF:
+		sk->sk_rcvbuf = sock_buf_size(v, sysctl_rmem_max, SOCK_MIN_RCVBUF);
+		break;
+	case SO_SNDBUF:
+		sk->sk_sndbuf = sock_buf_size(v, sysctl_wmem_max, SOCK_MIN_SNDBUF);
+		wake_up(&sk->sk_wq);
+		break;
+	default: return -ENOPROTOOPT;
+	}
+	return 0;
+}
+
+static int ip_setsockopt(struct sock *sk, int name, const void *val, socklen_t len)
+{
+	int v;
+
+	if (len < sizeof(int))
+		return -EINVAL;
+	memcpy(&v, val, sizeof(v));
+	switch (name) {
+	case IP_TTL:
+		/* -1: back to the default, as Linux. */
+		if (v < -1 || v == 0 || v > 255)
+			return -EINVAL;
+		sk->ttl = (uint8_t)(v == -1 ? 0 : v);
+		return 0;
+	case IP_TOS: sk->tos = (uint8_t)v; return 0;
+	default: return -ENOPROTOOPT;
+	}
+}
+
+/* SOL_SOCKET values are stored here, then shown to the protocol, which may
+ * act on them (TCP arms keepalive, resizes its window) and need not know
+ * them all (-ENOPROTOOPT from it is fine). The protocol's own level
+ * (IPPROTO_TCP for TCP) is the protocol's alone. */
 int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
 {
 	SOCKFD_OR_FAIL(sf, fd);
 	struct sock *sk = &sf->sk;
-	int v, rc = 0;
+	const struct proto *prot = sk->sk_prot;
+	int rc;
 
-	if (!val || len < sizeof(int))
-		return sock_return(sf, -EINVAL);
-	memcpy(&v, val, sizeof(v));
-	if (level == SOL_SOCKET) {
-		switch (name) {
-		case SO_REUSEADDR: sock_flag_set(sk, SOCK_REUSEADDR, v); break;
-		case SO_BROADCAST: sock_flag_set(sk, SOCK_BROADCAST, v); break;
-		case SO_RCVBUF:
-			sk->sk_rcvbuf = sock_buf_size(v, sysctl_rmem_max, SOCK_MIN_RCVBUF);
-			break;
-		case SO_SNDBUF:
-			sk->sk_sndbuf = sock_buf_size(v, sysctl_wmem_max, SOCK_MIN_SNDBUF);
-			wake_up(&sk->sk_wq);
-			break;
-		default: rc = -ENOPROTOOPT; break;
+	if (!val)
+		rc = len ? -EFAULT : -EINVAL;
+	else if (level == SOL_SOCKET) {
+		rc = sock_setsockopt(sk, name, val, len);
+		if (!rc && prot->setsockopt) {
+			rc = prot->setsockopt(sk, level, name, val, len);
+			if (rc == -ENOPROTOOPT)
+				rc = 0;
 		}
 	} else if (level == IPPROTO_IP) {
-		switch (name) {
-		case IP_TTL:
-			/* -1: back to the default, as Linux. */
-			if (v < -1 || v == 0 || v > 255)
-				rc = -EINVAL;
-			else
-				sk->ttl = (uint8_t)(v == -1 ? 0 : v);
-			break;
-		case IP_TOS: sk->tos = (uint8_t)v; break;
-		default: rc = -ENOPROTOOPT; break;
-		}
+		rc = ip_setsockopt(sk, name, val, len);
+	} else if (level == sk->sk_protocol && prot->setsockopt) {
+		rc = prot->setsockopt(sk, level, name, val, len);
 	} else {
 		rc = -ENOPROTOOPT;
 	}
 	return sock_return(sf, rc);
 }
 
+/* Fills *v and its size *n. */
+static int sock_getsockopt(struct sock *sk, int name, union sockopt_val *v, uint32_t *n)
+{
+	*n = sizeof(int);
+	switch (name) {
+	case SO_REUSEADDR: v->i = !!(sk->sk_flags & SOCK_REUSEADDR); break;
+	case SO_BROADCAST: v->i = !!(sk->sk_flags & SOCK_BROADCAST); break;
+	case SO_KEEPALIVE: v->i = !!(sk->sk_flags & SOCK_KEEPOPEN); break;
+	case SO_RCVBUF: v->i = (int)sk->sk_rcvbuf; break;
+	case SO_SNDBUF: v->i = (int)sk->sk_sndbuf; break;
+	case SO_TYPE: v->i = sk->sk_type; break;
+	case SO_ERROR: v->i = -sock_error(sk); break;
+	case SO_LINGER:
+		v->ling.l_onoff = !!(sk->sk_flags & SOCK_LINGER);
+		v->ling.l_linger = (int)MIN(sk->sk_lingertime, (uint32_t)INT_MAX);
+		*n = sizeof(v->ling);
+		break;
+	case SO_RCVTIMEO:
+	case SO_SNDTIMEO:
+		v->tv = sock_get_timeout(name == SO_RCVTIMEO ? sk->sk_rcvtimeo_ns : sk->sk_sndtimeo_ns);
+		*n = sizeof(v->tv);
+		break;
+	default: return -ENOPROTOOPT;
+	}
+	return 0;
+}
+
+/* Every level fills a kernel-side value of its own size; the caller gets as
+ * much of it as it has room for and that length, as Linux copies
+ * min(len, size) (an int or a struct tcp_info alike). */
 int getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 {
 	SOCKFD_OR_FAIL(sf, fd);
 	struct sock *sk = &sf->sk;
-	int v = 0, rc = 0;
+	const struct proto *prot = sk->sk_prot;
+	union sockopt_val v;
+	uint32_t n = sizeof(v);
+	int rc;
 
 	if (!val || !len)
 		return sock_return(sf, -EFAULT);
+	memset(&v, 0, sizeof(v));
 	if (level == SOL_SOCKET) {
-		switch (name) {
-		case SO_REUSEADDR: v = !!(sk->sk_flags & SOCK_REUSEADDR); break;
-		case SO_BROADCAST: v = !!(sk->sk_flags & SOCK_BROADCAST); break;
-		case SO_RCVBUF: v = (int)sk->sk_rcvbuf; break;
-		case SO_SNDBUF: v = (int)sk->sk_sndbuf; break;
-		case SO_TYPE: v = sk->sk_type; break;
-		case SO_ERROR: v = -sock_error(sk); break;
-		default: rc = -ENOPROTOOPT; break;
-		}
+		rc = sock_getsockopt(sk, name, &v, &n);
 	} else if (level == IPPROTO_IP) {
-		switch (name) {
-		case IP_TTL: v = sk->ttl ? sk->ttl : IPDEFTTL; break;
-		case IP_TOS: v = sk->tos; break;
-		default: rc = -ENOPROTOOPT; break;
-		}
+		n = sizeof(int);
+		if (name == IP_TTL)
+			v.i = sk->ttl ? sk->ttl : IPDEFTTL;
+		else if (name == IP_TOS)
+			v.i = sk->tos;
+		rc = name == IP_TTL || name == IP_TOS ? 0 : -ENOPROTOOPT;
+	} else if (level == sk->sk_protocol && prot->getsockopt) {
+		rc = prot->getsockopt(sk, level, name, &v, &n);
 	} else {
 		rc = -ENOPROTOOPT;
 	}
 	if (!rc) {
-		/* Linux copies min(len, sizeof(int)) and reports that length. */
-		socklen_t n = MIN(*len, (socklen_t)sizeof(v));
-
+		n = MIN(MIN(n, (uint32_t)sizeof(v)), *len);
 		memcpy(val, &v, n);
 		*len = n;
 	}
 	return sock_return(sf, rc);
 }
-
-/* ---- poll -------------------------------------------------------------------- */
-
-/* Fills revents for every entry; interrupts or bottom halves off, so no
- * softirq changes a socket half-way. Descriptors outside the socket table
- * are POLLNVAL, negative ones ignored, as POSIX says. */
-static int poll_scan(struct pollfd *fds, nfds_t nfds, struct socket_file **sfs)
-{
-	int ready = 0;
-
-	for (nfds_t i = 0; i < nfds; i++) {
-		unsigned int mask;
-
-		fds[i].revents = 0;
-		if (fds[i].fd < 0)
-			continue;
-		if (!sfs[i]) {
-			fds[i].revents = POLLNVAL;
-			ready++;
-			continue;
-		}
-		mask = sfs[i]->sk.sk_prot->poll(&sfs[i]->sk);
-		/* POLLERR, POLLHUP and POLLNVAL are reported unasked. */
-		mask &= (unsigned int)fds[i].events | POLLERR | POLLHUP;
-		fds[i].revents = (short)mask;
-		if (mask)
-			ready++;
-	}
-	return ready;
-}
-
-#define POLL_MAX_FDS (SOCK_FD_BASE + SOCK_MAX)
-
-int poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
-{
-	struct socket_file *sfs[POLL_MAX_FDS];
-	struct wait_queue_entry w[POLL_MAX_FDS];
-	uint64_t deadline = timeout_ms < 0 ? UINT64_MAX :
-			    ktime_get_ns() + (uint64_t)timeout_ms * NSEC_PER_MSEC;
-	int ready, rc = 0;
-
-	if (nfds > POLL_MAX_FDS || (!fds && nfds))
-		return set_errno(EINVAL);
-	syscall_enter();
-	for (nfds_t i = 0; i < nfds; i++) {
-		sfs[i] = fds[i].fd >= 0 ? sockfd_get(fds[i].fd) : NULL;
-		w[i].thread = NULL;
-	}
-	local_bh_disable();
-	ready = poll_scan(fds, nfds, sfs);
-	local_bh_enable();
-	/* Each pass sleeps until a socket's wait queue is woken, the deadline or
-	 * Ctrl-C; the queues are joined before the last look, so a wake-up
-	 * between that look and the sleep is not lost. */
-	while (!ready && timeout_ms != 0) {
-		for (nfds_t i = 0; i < nfds; i++)
-			if (sfs[i])
-				prepare_to_wait(&sfs[i]->sk.sk_wq, &w[i]);
-		local_irq_disable();	/* also when no queue was joined */
-		ready = poll_scan(fds, nfds, sfs);
-		if (ready) {
-			local_irq_enable();
-		} else {
-			wait_set_wchan(__func__);
-			rc = wait_sleep_irqoff(deadline, true);
-		}
-		for (nfds_t i = 0; i < nfds; i++)
-			if (sfs[i])
-				finish_wait(&sfs[i]->sk.sk_wq, &w[i]);
-		if (ready || rc)
-			break;
-		local_bh_disable();
-		ready = poll_scan(fds, nfds, sfs);
-		local_bh_enable();
-	}
-	for (nfds_t i = 0; i < nfds; i++)
-		if (sfs[i])
-			sockfd_put(sfs[i]);
-	syscall_exit();
-	if (!ready && rc && rc != -ETIMEDOUT)
-		return set_errno(-rc);
-	return ready;
-}
-
-/* ---- text addresses ---------------------------------------------------------- */
-
-int inet_pton(int af, const char *src, void *dst)
-{
-	uint32_t a = 0;
-	int parts = 0;
-	const char *p = src;
-
-	if (af != AF_INET)
-		return set_errno(EAFNOSUPPORT);
-	/* Four decimal parts 0..255, no leading zeros (inet_pton(3) form). */
-	while (parts < 4) {
-		unsigned int v = 0, digits = 0;
-
-		while (*p >= '0' && *p <= '9' && digits < 4) {
-			v = v * 10 + (unsigned int)(*p++ - '0');
-			digits++;
-		}
-		if (!digits || digits > 3 || v > 255 || (digits > 1 && p[-(int)digits] == '0'))
-			return 0;
-		a = a << 8 | v;
-		if (++parts < 4 && *p++ != '.')
-			return 0;
-	}
-	if (*p)
-		return 0;
-	a = htonl(a);
-	memcpy(dst, &a, sizeof(a));
-	return 1;
-}
-
-const char *inet_ntop(int af, const void *src, char *dst, socklen_t size)
-{
-	const uint8_t *b = src;
-	char tmp[INET_ADDRSTRLEN];
-	int n;
-
-	if (af != AF_INET) {
-		errno = EAFNOSUPPORT;
-		return NULL;
-	}
-	n = snprintf(tmp, sizeof(tmp), "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
-	if (n < 0 || (socklen_t)n >= size) {
-		errno = ENOSPC;
-		return NULL;
-	}
-	memcpy(dst, tmp, (size_t)n + 1);
-	return dst;
-}
-
-/* ---- ss ---------------------------------------------------------------------- */
-
-static void ss_addr(char *out, size_t n, be32 a, be16 port, bool any_port)
-{
-	char ip[INET_ADDRSTRLEN];
-
-	inet_ntop(AF_INET, &a, ip, sizeof(ip));
-	if (any_port)
-		snprintf(out, n, "%s:*", ip);
-	else
-		snprintf(out, n, "%s:%u", ip, ntohs(port));
-}
-
-/* `ss -uan`: State Recv-Q Send-Q Local Address:Port Peer Address:Port, with
- * Linux's UNCONN (unconnected datagram socket) and ESTAB. Without -a (or -l)
- * only connected sockets, as ss does. */
-static int cmd_ss(int argc, char **argv)
-{
-	bool all = false, listening = false;
-
-	for (int i = 1; i < argc; i++) {
-		if (argv[i][0] != '-') {
-			kprintf("usage: ss [-uanl]\n");
-			return -1;
-		}
-		for (const char *c = argv[i] + 1; *c; c++) {
-			if (*c == 'a')
-				all = true;
-			else if (*c == 'l')
-				listening = true;
-			else if (*c != 'u' && *c != 'n') {
-				kprintf("ss: unknown option -%c (known: -u -a -n -l)\n", *c);
-				return -1;
-			}
-		}
-	}
-	kprintf("%-8s %-8s %-8s %-24s %-24s\n", "State", "Recv-Q", "Send-Q",
-		"Local Address:Port", "Peer Address:Port");
-	for (int i = 0; i < SOCK_MAX; i++) {
-		const struct socket_file *sf = sock_fds[i];
-		char local[32], peer[32];
-		const struct sock *sk;
-
-		if (!sf || sf->sk.sk_type != SOCK_DGRAM)
-			continue;
-		sk = &sf->sk;
-		if (!(all || (listening ? !sk->connected : sk->connected)))
-			continue;
-		ss_addr(local, sizeof(local), sk->inet_rcv_saddr, sk->inet_sport, !sk->inet_sport);
-		ss_addr(peer, sizeof(peer), sk->inet_daddr, sk->inet_dport, !sk->connected);
-		kprintf("%-8s %-8u %-8u %-24s %-24s\n", sk->connected ? "ESTAB" : "UNCONN",
-			sk->sk_rmem_alloc, sk->sk_wmem_alloc, local, peer);
-	}
-	return 0;
-}
-SHELL_COMMAND("ss", "[-uanl]: sockets (State Recv-Q Send-Q Local Peer)", cmd_ss);

@@ -163,7 +163,9 @@ ssize_t recvfrom(int fd, void *buf, size_t len, int flags,
 		 struct sockaddr *src, socklen_t *slen);
 ssize_t recv(int fd, void *buf, size_t len, int flags);
 /* timeout_ms: -1 waits forever, 0 only looks. Returns how many entries have
- * revents set, 0 on timeout, -1 with errno (EINTR, EINVAL). */
+ * revents set, 0 on timeout, -1 with errno (EINTR, EINVAL for more than
+ * POLL_MAX_FDS entries, ENOMEM). */
+#define POLL_MAX_FDS (SOCK_FD_BASE + SOCK_MAX)
 int poll(struct pollfd *fds, nfds_t nfds, int timeout_ms);
 int setsockopt(int fd, int level, int name, const void *val, socklen_t len);
 int getsockopt(int fd, int level, int name, void *val, socklen_t *len);
@@ -208,5 +210,7 @@ uint32_t skb_charge(const struct sk_buff *skb);
 /* Socket buffer limits (net.core.rmem_default / wmem_default / rmem_max /
  * wmem_max; Linux's 212992 each). */
 extern int sysctl_rmem_default, sysctl_wmem_default, sysctl_rmem_max, sysctl_wmem_max;
+/* listen()'s backlog ceiling (net.core.somaxconn, Linux's 4096). */
+extern int sysctl_somaxconn;
 
 #endif
