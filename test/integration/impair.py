@@ -114,13 +114,10 @@ def _words(b):
     return n % 0xFFFF
 
 
-def _csum(total, nonzero=True):
-    """The checksum field for a ones'-complement sum given modulo 0xFFFF: a sum of
-    words not all zero is 0xFFFF, never 0, in that arithmetic."""
-    s = total % 0xFFFF
-    if s == 0 and nonzero:
-        s = 0xFFFF
-    return 0xFFFF - s
+def _csum(total):
+    """The checksum field for a ones'-complement sum given modulo 0xFFFF (the words
+    summed are never all zero here, and such a sum is 0xFFFF, never 0)."""
+    return 0xFFFF - (total % 0xFFFF or 0xFFFF)
 
 
 def ipv4_end(frame):
@@ -248,8 +245,7 @@ COUNTERS = ("frames_in", "gso_frames", "csum_completed", "bad_frames", "segments
 class Direction:
     """One direction of the relay: frames in, cut to wire segments, impaired, written."""
 
-    def __init__(self, name, imp, rng, write):
-        self.name = name
+    def __init__(self, imp, rng, write):
         self.imp = imp
         self.rng = rng
         self._write = write
@@ -385,9 +381,9 @@ class Relay:
         except BaseException:
             self.pkt.close()
             raise
-        self.to_host = Direction("to_host", to_host, random.Random(seed),
+        self.to_host = Direction(to_host, random.Random(seed),
                                  lambda p: os.writev(self.tapfd, (VNET_NONE, *p)))
-        self.to_guest = Direction("to_guest", to_guest, random.Random(seed + 1),
+        self.to_guest = Direction(to_guest, random.Random(seed + 1),
                                   lambda p: self.pkt.sendmsg((VNET_NONE, *p)))
         self.stopping = False
         self._kstat0 = self._kernel_stats()
@@ -563,6 +559,79 @@ class Impaired:
         return self.counters
 
 
+# ---- TCP traffic for the scenarios ------------------------------------------------------
+BLOCK = (1 << 20) + 7   # a test stream repeats this many random bytes: not a power of two,
+                        # so a chunk delivered at the wrong offset changes the hash
+
+
+def chunks(nbytes, seed, size=65536):
+    """The test stream of nbytes for `seed`, as memoryview chunks of at most size."""
+    block = memoryview(random.Random(seed).randbytes(BLOCK))
+    pos = 0
+    while pos < nbytes:
+        off = pos % BLOCK
+        n = min(size, BLOCK - off, nbytes - pos)
+        yield block[off:off + n]
+        pos += n
+
+
+def tcp_stream(sock, nbytes, seed=1, echo=True, timeout=60.0):
+    """Sends the test stream on a connected TCP socket from a thread while this thread
+    reads concurrently; half-closes after the last byte and reads to EOF. With echo,
+    what comes back must be the stream (sha256); without (discard), nothing must.
+    Returns a dict: sent, received, match, eof, seconds, error."""
+    res = {"sent": 0, "received": 0, "eof": False, "error": None}
+    sent_hash, got_hash = hashlib.sha256(), hashlib.sha256()
+    deadline = time.monotonic() + timeout
+
+    def sender():
+        try:
+            for c in chunks(nbytes, seed):
+                sock.sendall(c)
+                sent_hash.update(c)
+                res["sent"] += len(c)
+            sock.shutdown(socket.SHUT_WR)
+        except OSError as e:
+            res["error"] = f"send after {res['sent']} bytes: {e!r}"
+
+    t0 = time.monotonic()
+    t = threading.Thread(target=sender, daemon=True)
+    t.start()
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                res["error"] = res["error"] or f"no EOF within {timeout}s"
+                break
+            sock.settimeout(min(left, 5.0))
+            try:
+                data = sock.recv(1 << 20)
+            except socket.timeout:
+                continue
+            if not data:
+                res["eof"] = True
+                break
+            got_hash.update(data)
+            res["received"] += len(data)
+    except OSError as e:
+        res["error"] = res["error"] or f"recv after {res['received']} bytes: {e!r}"
+    t.join(max(0.0, deadline - time.monotonic()) + 1)
+    res["seconds"] = time.monotonic() - t0
+    want = sent_hash.digest() if echo else hashlib.sha256().digest()
+    res["match"] = res["sent"] == nbytes and got_hash.digest() == want
+    return res
+
+
+def guest_ss(vm, args="-tan"):
+    """The guest's `ss` rows as (state, recv_q, send_q, local, peer) string tuples."""
+    rows = []
+    for line in vm.command(f"ss {args}", timeout=30).splitlines():
+        f = line.split()
+        if len(f) >= 5 and f[0].isupper() and f[1].isdigit() and f[2].isdigit():
+            rows.append((f[0], f[1], f[2], f[3], f[4]))
+    return rows
+
+
 # ---- self-test ------------------------------------------------------------------------
 def _ref_csum(data):
     """A plain word-by-word Internet checksum, to check the fast one against."""
@@ -632,8 +701,7 @@ class _PeerNS(NetNS):
 
 
 def _bulk(src_ns, dst_ns, dst_ip, nbytes, port, timeout=120.0):
-    """nbytes of TCP from src_ns to dst_ns; returns (seconds, sha256 sent == received)."""
-    data = random.Random(port).randbytes(1 << 20)
+    """nbytes of TCP from src_ns to a sink in dst_ns; returns (seconds, sha256 match)."""
     ls = dst_ns.socket(socket.AF_INET, socket.SOCK_STREAM)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     ls.bind((dst_ip, port))
@@ -651,7 +719,7 @@ def _bulk(src_ns, dst_ns, dst_ip, nbytes, port, timeout=120.0):
                 break
             h.update(chunk)
             n += len(chunk)
-        got.update(n=n, digest=h.hexdigest())
+        got.update(n=n, digest=h.digest())
         conn.close()
 
     t = threading.Thread(target=sink, daemon=True)
@@ -661,18 +729,15 @@ def _bulk(src_ns, dst_ns, dst_ip, nbytes, port, timeout=120.0):
     sent = hashlib.sha256()
     t0 = time.monotonic()
     c.connect((dst_ip, port))
-    left = nbytes
-    while left:
-        chunk = data[:min(left, len(data))]
+    for chunk in chunks(nbytes, port, 1 << 20):
         c.sendall(chunk)
         sent.update(chunk)
-        left -= len(chunk)
     c.shutdown(socket.SHUT_WR)
     t.join(timeout)
     secs = time.monotonic() - t0
     c.close()
     ls.close()
-    return secs, got.get("n") == nbytes and got.get("digest") == sent.hexdigest()
+    return secs, got.get("n") == nbytes and got.get("digest") == sent.digest()
 
 
 def _cmd_selftest(a):
