@@ -36,6 +36,9 @@ struct proto {
 	 * socket.c stored the generic value. Optional. */
 	int (*setsockopt)(struct sock *sk, int level, int name, const void *val, uint32_t len);
 	int (*getsockopt)(struct sock *sk, int level, int name, void *val, uint32_t *len);
+	/* (getsockopt: val is socket.c's buffer, room for any value, *len its
+	 * size; set *len to the value's size. socket.c copies to the caller
+	 * what it has room for, as Linux's min(len, size).) */
 	int (*bind)(struct sock *sk, be32 addr, be16 port);
 	int (*connect)(struct sock *sk, be32 addr, be16 port);
 	/* Return bytes sent or received, or a negative errno. */

@@ -344,6 +344,8 @@ int sock_attach_fd(struct sock *sk, int flags)
 {
 	int slot = sock_free_slot();
 
+	if (!(sk->sk_flags & SOCK_DEAD))
+		return -EINVAL;		/* it has a descriptor already */
 	if (slot < 0)
 		return -EMFILE;
 	local_bh_disable();
