@@ -172,6 +172,15 @@ void napi_disable(struct napi_struct *napi);
  * driver may call it on every open. */
 void napi_enable(struct napi_struct *napi);
 
+/* Work a protocol defers to the end of a NET_RX run (TCP's ACK for a batch of
+ * segments, as GRO gives Linux one per batch): fn runs once after every
+ * net_rx_action, with bottom halves off. Registered at boot. */
+struct net_rx_flush {
+	void (*fn)(void);
+	struct net_rx_flush *next;
+};
+void net_rx_flush_register(struct net_rx_flush *f);
+
 /* Receive: called from a NAPI poll for each frame. skb->data at the MAC header. */
 void netif_receive_skb(struct sk_buff *skb);
 

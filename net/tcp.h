@@ -206,6 +206,8 @@ struct tcp_sock {
 	uint16_t rcv_segs_unacked;	/* full-sized segments since the last ACK */
 	uint32_t rcv_mss;	/* estimate of the peer's segment size */
 	uint64_t ato_deadline;	/* jiffies */
+	struct tcp_sock *ack_defer_next;	/* on the end-of-batch ACK list */
+	bool ack_deferred;
 	uint64_t lrcvtime;	/* jiffies of the last received segment */
 	uint64_t lsndtime;	/* jiffies of the last sent data segment */
 
@@ -438,6 +440,8 @@ void tcp_enter_quickack_mode(struct tcp_sock *tp);
 void tcp_rcv_space_adjust(struct tcp_sock *tp);
 bool tcp_paws_reject(const struct tcp_sock *tp, const struct tcp_options_received *opt, bool rst);
 void tcp_ofo_purge(struct tcp_sock *tp);
+/* Boot: the end-of-batch ACK flush. */
+void tcp_input_init(void);
 
 /* ---- tcp_recovery.c ------------------------------------------------------------ */
 /* SACK blocks of an ACK applied to the write queue; returns newly SACKed segments. */

@@ -348,6 +348,20 @@ static int napi_poll(struct softnet_data *sd, struct napi_struct *n)
 	return work;
 }
 
+static struct net_rx_flush *net_rx_flushes;
+
+void net_rx_flush_register(struct net_rx_flush *f)
+{
+	f->next = net_rx_flushes;
+	net_rx_flushes = f;
+}
+
+static void net_rx_flush_run(void)
+{
+	for (struct net_rx_flush *f = net_rx_flushes; f; f = f->next)
+		f->fn();
+}
+
 /* The NET_RX softirq. The scheduled napis are taken off the shared list at once,
  * so hard IRQs can keep scheduling while they are polled. A napi that used its
  * whole weight has more to do: it goes to the tail and is polled again in turn
@@ -394,6 +408,7 @@ static void net_rx_action(void)
 			break;
 		}
 	}
+	net_rx_flush_run();
 	if (!list_empty(&list)) {
 		flags = local_irq_save();
 		list_splice_front_init(&list, &sd->poll_list);

@@ -35,7 +35,11 @@ int sysctl_tcp_max_syn_backlog = 256;
 int sysctl_tcp_timestamps = 1;
 int sysctl_tcp_sack = 1;
 int sysctl_tcp_window_scaling = 1;
-int sysctl_tcp_rmem[3] = { 4096, 131072, 6291456 };
+/* The largest receive buffer is 2 MiB, not Linux's 6: a window of 1 MiB
+ * already covers any path this appliance sees, and a larger one only lets a
+ * fast sender overrun the 1000-frame queue of a tap in front of a guest
+ * that reads slower than the link. */
+int sysctl_tcp_rmem[3] = { 4096, 131072, 2097152 };
 int sysctl_tcp_wmem[3] = { 4096, 1048576, 4194304 };
 int sysctl_tcp_mem_max_kb = 65536;
 int sysctl_tcp_challenge_ack_limit = 1000;
@@ -120,6 +124,7 @@ static const struct snmp_field tcpext_fields[] = {
 	SNMP_FIELD(struct tcp_mib, tcp_from_zero_window_adv, "TcpExtTCPFromZeroWindowAdv"),
 	SNMP_FIELD(struct tcp_mib, tcp_syn_retrans, "TcpExtTCPSynRetrans"),
 	SNMP_FIELD(struct tcp_mib, tcp_tso_split, "TcpExtTCPTsoSplit"),
+	SNMP_FIELD(struct tcp_mib, tcp_ack_compressed, "TcpExtTCPBatchAcks"),
 	SNMP_FIELD(struct tcp_mib, in_bad_doff, "TcpExtInBadDataOffset"),
 	SNMP_FIELD(struct tcp_mib, in_bad_opts, "TcpExtInBadOptions"),
 	SNMP_FIELD(struct tcp_mib, in_bad_flags, "TcpExtInBadFlags"),
@@ -1121,4 +1126,5 @@ const struct proto tcp_prot = {
 void tcp_init(void)
 {
 	memset(&tcp_mib, 0, sizeof(tcp_mib));
+	tcp_input_init();
 }

@@ -11,8 +11,10 @@
 #include <errno.h>
 #include <string.h>
 #include "kernel/ktimer.h"
+#include "kernel/softirq.h"
 #include "kernel/time.h"
 #include "net/ip.h"
+#include "net/netdevice.h"
 #include "net/sock.h"
 #include "net/socket.h"
 #include "net/tcp.h"
@@ -529,12 +531,16 @@ static void tcp_ofo_queue(struct tcp_sock *tp)
 }
 
 /* Room for one more skb, after pruning the out-of-order queue (Linux's
- * tcp_prune_queue, simplified: out-of-order data is the first to go). */
+ * tcp_prune_queue, simplified: out-of-order data is the first to go). The
+ * window was offered from the buffer, but a window never shrinks and rounds
+ * up to its scale, so in-window data may pass the buffer by a little: an
+ * eighth more is allowed rather than dropping what we promised. */
 static bool tcp_try_rmem_schedule(struct tcp_sock *tp, uint32_t size)
 {
 	struct sock *sk = &tp->sk;
+	uint64_t limit = (uint64_t)sk->sk_rcvbuf + sk->sk_rcvbuf / 8;
 
-	if ((uint64_t)sk->sk_rmem_alloc + tp->ofo_mem + size <= sk->sk_rcvbuf &&
+	if ((uint64_t)sk->sk_rmem_alloc + tp->ofo_mem + size <= limit &&
 	    !tcp_under_memory_pressure())
 		return true;
 	TCP_INC_STATS(prune_called);
@@ -542,7 +548,7 @@ static bool tcp_try_rmem_schedule(struct tcp_sock *tp, uint32_t size)
 		tcp_ofo_purge(tp);
 		TCP_INC_STATS(ofo_pruned);
 	}
-	if ((uint64_t)sk->sk_rmem_alloc + size <= sk->sk_rcvbuf)
+	if ((uint64_t)sk->sk_rmem_alloc + size <= limit)
 		return true;
 	TCP_INC_STATS(rcv_pruned);
 	return false;
@@ -716,18 +722,63 @@ void tcp_fin(struct tcp_sock *tp)
 
 /* ---- ACK sending decisions ------------------------------------------------------------------ */
 
-/* Linux's __tcp_ack_snd_check: at once for two full segments unACKed (and a
- * window that would not shrink), in quick-ACK mode, or with holes; else
- * delayed. */
+/* ACKs owed "now" for in-order data wait for the end of the NET_RX run, so
+ * a batch of segments from one poll gets one ACK (each ACK costs a trip
+ * through the driver, and the peer's ACK clock counts segments, not ACKs). */
+static struct tcp_sock *tcp_ack_defer_list;
+
+static void tcp_ack_defer(struct tcp_sock *tp)
+{
+	if (tp->ack_deferred)
+		return;
+	tcp_hold(tp);
+	tp->ack_deferred = true;
+	tp->ack_defer_next = tcp_ack_defer_list;
+	tcp_ack_defer_list = tp;
+}
+
+static void tcp_flush_deferred_acks(void)
+{
+	struct tcp_sock *tp;
+
+	while ((tp = tcp_ack_defer_list) != NULL) {
+		tcp_ack_defer_list = tp->ack_defer_next;
+		tp->ack_defer_next = NULL;
+		tp->ack_deferred = false;
+		if (tp->ack_pending && tp->state != TCP_CLOSE) {
+			TCP_INC_STATS(tcp_ack_compressed);
+			tcp_send_ack(tp);
+		}
+		tcp_unhold(tp);
+	}
+}
+
+static struct net_rx_flush tcp_ack_flush = { .fn = tcp_flush_deferred_acks };
+
+void tcp_input_init(void)
+{
+	net_rx_flush_register(&tcp_ack_flush);
+}
+
+/* Linux's __tcp_ack_snd_check: due for two full segments unACKed, in
+ * quick-ACK mode, or with holes (those at once: the peer's fast retransmit
+ * counts them); else delayed. */
 static void tcp_ack_snd_check(struct tcp_sock *tp)
 {
 	if (!tp->ack_pending)
 		return;
+	if (!skb_queue_empty(&tp->out_of_order_queue)) {
+		tcp_send_ack(tp);
+		return;
+	}
 	if ((tp->rcv_nxt - tp->rcv_wup > tp->rcv_mss && tp->rcv_segs_unacked >= 2) ||
-	    tcp_in_quickack_mode(tp) || !skb_queue_empty(&tp->out_of_order_queue)) {
+	    tcp_in_quickack_mode(tp)) {
 		if (tp->quick_acks)
 			tp->quick_acks--;
-		tcp_send_ack(tp);
+		if (in_serving_softirq())
+			tcp_ack_defer(tp);
+		else
+			tcp_send_ack(tp);
 		return;
 	}
 	tcp_send_delayed_ack(tp);

@@ -186,24 +186,21 @@ uint16_t tcp_select_window(struct tcp_sock *tp)
 	uint32_t cur = tcp_receive_window(tp);
 	uint32_t free = tcp_space(tp);
 	uint32_t mss = MIN(MAX(tp->rcv_mss, TCP_MSS_DEFAULT), (uint32_t)tp->advmss);
+	uint32_t unit = 1u << tp->rcv_wscale;
 	uint32_t win;
 
 	if (free < MIN(tcp_full_space(tp) / 2, mss)) {
 		win = 0;
 		if (tcp_under_memory_pressure())
 			TCP_INC_STATS(tcp_want_zero_window_adv);
-	} else if (tp->rcv_wscale) {
-		win = free & ~((1u << tp->rcv_wscale) - 1);
 	} else {
-		win = tp->rcv_wnd;
-		if (win + mss <= free || win > free)
-			win = free / mss * mss;
+		/* Whole segments only (RFC 1122 4.2.3.3), so the sender never
+		 * fills a window with a sliver; then the scale's unit. */
+		win = free / mss * mss;
+		win &= ~(unit - 1);
 	}
-	if (win < cur) {
-		uint32_t unit = 1u << tp->rcv_wscale;
-
+	if (win < cur)
 		win = (cur + unit - 1) & ~(unit - 1);
-	}
 	win = MIN(win, 65535u << tp->rcv_wscale);
 	if (!win && tp->rcv_wnd)
 		TCP_INC_STATS(tcp_to_zero_window_adv);
@@ -251,7 +248,7 @@ void tcp_init_rcv_window(struct tcp_sock *tp, bool wscale_ok)
 		advmss = tp->user_mss;
 	tp->advmss = (uint16_t)advmss;
 	tp->window_clamp = 0;
-	tcp_select_initial_window(tcp_full_space(tp), advmss - ts, &tp->rcv_wnd,
+	tcp_select_initial_window(tp->sk.sk_rcvbuf / 2, advmss - ts, &tp->rcv_wnd,
 				  &tp->window_clamp, wscale_ok, &tp->rcv_wscale);
 }
 
@@ -740,7 +737,7 @@ void tcp_v4_send_synack_cookie(const struct tcp_sock *lp, const struct sk_buff *
 
 	isn = cookie_v4_init_sequence(iph->saddr, iph->daddr, rth->source, rth->dest,
 				      TCP_SKB_CB(syn)->seq, &mss);
-	tcp_select_initial_window(tcp_full_space(lp), 1460, &rcv_wnd, &clamp, wscale_ok, &wscale);
+	tcp_select_initial_window(lp->sk.sk_rcvbuf / 2, 1460, &rcv_wnd, &clamp, wscale_ok, &wscale);
 	o.mss = 1460;
 	if (lp->sk.dst_valid && lp->sk.sk_dst.rt_pmtu)
 		o.mss = (uint16_t)(lp->sk.sk_dst.rt_pmtu - IP_MIN_HLEN - sizeof(struct tcphdr));
