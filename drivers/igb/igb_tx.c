@@ -351,7 +351,13 @@ netdev_tx_t igb_xmit_frame_ring(struct sk_buff *skb, struct igb_ring *tx_ring)
 	int tso;
 
 	/* The device does not pad (QEMU ignores TCTL.PSP): short frames get
-	 * zeroes up to the Ethernet minimum here. */
+	 * zeroes up to the Ethernet minimum here. QEMU's software checksum
+	 * (user and dgram backends) then takes the padded length for the
+	 * pseudo-header, so a short frame's checksum is finished first: a
+	 * few dozen bytes. */
+	if (skb->len < ETH_ZLEN && skb->ip_summed == CHECKSUM_PARTIAL && !skb->gso_size &&
+	    skb_checksum_help(skb))
+		return igb_tx_drop(tx_ring, skb);
 	if (skb->len < ETH_HLEN || skb->len > max_len || !skb_pad_to(skb, ETH_ZLEN))
 		return igb_tx_drop(tx_ring, skb);
 

@@ -7,6 +7,7 @@
  * Fixture: igb_fixture.h. */
 #include <string.h>
 #include "igb_fixture.h"
+#include "net/checksum.h"
 
 /* TX descriptor constants as the datasheet spells them. */
 #define PLAIN_CMD   0x2B300000u	/* DEXT | RS | IFCS | EOP | DTYP=3 */
@@ -281,6 +282,35 @@ static void test_tx_csum_offload(void **state)
 	assert_int_equal(igb_xmit_frame_ring(skb, t), NETDEV_TX_OK);
 	assert_int_equal(t->stats.tx_dropped, 2);
 	assert_int_equal(t->next_to_use, 4);
+}
+
+/* A short frame with checksum offload: the sum is finished in software
+ * before the zero padding (QEMU's user/dgram checksum would count the pad
+ * in the pseudo-header length), and the frame goes without a context. */
+static void test_tx_short_frame_csum_finished_before_pad(void **state)
+{
+	(void)state;
+	struct igb_ring *t = &ad->tx_ring[0];
+	struct sk_buff *skb = l4_skb(0, 20, 6);
+	uint8_t *l4 = skb->data + ETH_HLEN + 20;
+	uint16_t expect = csum_fold(csum_partial(l4, 20, 0)), got;
+
+	assert_true(skb->len < ETH_ZLEN);
+	bring_up_tx();
+	assert_int_equal(igb_xmit_frame_ring(skb, t), NETDEV_TX_OK);
+	assert_int_equal(skb->ip_summed, CHECKSUM_NONE);
+	assert_int_equal(skb->len, ETH_ZLEN);
+	l4 = skb->data + ETH_HLEN + 20;
+	memcpy(&got, l4 + 16, sizeof(got));
+	assert_int_equal(got, expect);
+	assert_int_not_equal(got, 0xCDAB);	/* the seed the helper wrote */
+	/* One plain data descriptor, no TXSM: nothing left for the device. */
+	assert_int_equal(txd(t, 0)->read.cmd_type_len, ETH_ZLEN | PLAIN_CMD);
+	assert_int_equal(txd(t, 0)->read.olinfo_status & TXSM, 0);
+	assert_int_equal(t->stats.csum_offload, 0);
+	tx_done(t, 0);
+	igb_clean_tx_irq(&ad->q_vector[0], 64);
+	assert_int_equal(test_skb_live(), 0);
 }
 
 static void test_tx_tso(void **state)
@@ -698,6 +728,7 @@ int main(void)
 		T(test_tx_plain_frame),
 		T(test_tx_short_and_bad_lengths),
 		T(test_tx_csum_offload),
+		T(test_tx_short_frame_csum_finished_before_pad),
 		T(test_tx_tso),
 		T(test_tx_tail_once_per_batch),
 		T(test_tx_stop_and_wake),
