@@ -264,12 +264,14 @@ void tcp_done(struct tcp_sock *tp)
 {
 	bool was_listen = tp->state == TCP_LISTEN;
 
-	tcp_set_state(tp, TCP_CLOSE);
-	tcp_clear_xmit_timers(tp);
+	/* Unhashed while the state still names its table (listening or
+	 * established). */
+	tcp_v4_unhash(tp);
 	if (was_listen)
 		tcp_listen_stop(tp);
+	tcp_set_state(tp, TCP_CLOSE);
+	tcp_clear_xmit_timers(tp);
 	tcp_unlink_from_parent(tp);
-	tcp_v4_unhash(tp);
 	tcp_put_port(tp);
 	tp->sk.shutdown_rd = true;
 	tp->sk.shutdown_wr = true;

@@ -831,6 +831,12 @@ static bool tcp_validate_incoming(struct tcp_sock *tp, struct sk_buff *skb)
 		}
 		goto drop;
 	}
+	if ((th->flags & TCPHDR_SYN) && tp->state == TCP_SYN_RECV && !tp->parent &&
+	    (th->flags & TCPHDR_ACK) && cb->seq + 1 == tp->rcv_nxt && cb->ack_seq == tp->snd_nxt) {
+		/* Simultaneous open (RFC 9293 3.5 figure 7): the peer's SYN-ACK
+		 * acknowledges our SYN; it completes the handshake. */
+		return true;
+	}
 	if (th->flags & TCPHDR_SYN) {
 		/* RFC 5961 4.2. */
 		TCP_INC_STATS(in_syn_on_estab);
