@@ -4,7 +4,8 @@
  * down, waits for the peer's close and prints
  *   send: <N> bytes in <s> s, <Mbit/s> Mbit/s; connect <ms> ms, boot_us=<us>
  * (from the start of connect to the peer's FIN; boot_us is the time since the
- * first instruction), then powers the machine off. A failing step prints
+ * first instruction), then powers off through ACPI S5 (QEMU exits 0). A
+ * failing step prints
  *   send: <step> failed: <ERRNO_NAME>
  * and leaves through machine_exit(SEND_EXIT_FAILURE), which QEMU's
  * isa-debug-exit turns into status 5.
@@ -326,7 +327,7 @@ static void send_run(struct net_device *dev)
 	if (back)
 		kprintf(", %llu bytes came back", (unsigned long long)back);
 	kprintf(", boot_us=%llu\n", (unsigned long long)(ktime_get_ns() / 1000));
-	machine_poweroff();
+	machine_acpi_poweroff();
 }
 
 const struct app app_send = { "send", send_init, send_run, .raw = false };

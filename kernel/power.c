@@ -54,20 +54,32 @@ void machine_exit(int code)
 	halt_forever();
 }
 
+static void acpi_s5(void)
+{
+	if (acpi.pm1a_cnt && acpi.s5_found) {
+		outw((uint16_t)acpi.pm1a_cnt,
+		     (uint16_t)((acpi.slp_typ_s5 << PM1_SLP_TYP_SHIFT) | PM1_SLP_EN));
+		/* S5 takes effect within microseconds; give it 100 ms. */
+		udelay(100000);
+	}
+}
+
 void machine_poweroff(void)
 {
 	console_flush();
 	if (under_qemu())
 		outl(DEBUG_EXIT_PORT, EXIT_POWEROFF);
-	if (acpi.pm1a_cnt && acpi.s5_found) {
-		outw((uint16_t)acpi.pm1a_cnt,
-		     (uint16_t)((acpi.slp_typ_s5 << PM1_SLP_TYP_SHIFT) | PM1_SLP_EN));
-		/* S5 takes effect within microseconds; give it 100 ms, then say so. */
-		udelay(100000);
-	}
+	acpi_s5();
 	kprintf("System halted; it is safe to switch off.\n");
 	console_flush();
 	halt_forever();
+}
+
+void machine_acpi_poweroff(void)
+{
+	console_flush();
+	acpi_s5();
+	machine_poweroff();
 }
 
 void machine_reboot(void)

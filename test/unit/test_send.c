@@ -10,8 +10,8 @@
 static jmp_buf exit_jmp;
 static int exit_code;
 
-/* machine_poweroff and machine_exit end the run: back to the test. */
-void machine_poweroff(void)
+/* machine_acpi_poweroff and machine_exit end the run: back to the test. */
+void machine_acpi_poweroff(void)
 {
 	exit_code = -1;
 	longjmp(exit_jmp, 1);
