@@ -147,7 +147,7 @@ struct tcp_sock {
 	bool nodelay, cork;	/* TCP_NODELAY, TCP_CORK */
 	bool keepalive;		/* SO_KEEPALIVE */
 	bool linger0;		/* SO_LINGER on with 0 s: close sends RST */
-	bool thin_quickack;	/* quick-ACK mode (start of the connection, out of order) */
+	bool pingpong;		/* interactive: replies carry the ACKs (Linux's pingpong mode) */
 
 	/* Sequence space (RFC 9293 3.3.1). */
 	uint32_t snd_una, snd_nxt, snd_wl1, snd_wl2, write_seq;

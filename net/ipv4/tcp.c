@@ -576,7 +576,8 @@ void tcp_cleanup_rbuf(struct tcp_sock *tp, int copied)
 	bool send = false;
 
 	if (tp->ack_sched && tp->ack_pending && skb_queue_empty(&tp->sk.sk_receive_queue) &&
-	    copied > 0 && tp->rcv_segs_unacked)
+	    copied > 0 && tp->rcv_segs_unacked &&
+	    (!tp->pingpong || tp->rcv_nxt - tp->rcv_wup > tp->rcv_mss))
 		send = true;
 	if (copied > 0 && !send && tp->state != TCP_CLOSE_WAIT) {
 		uint32_t space = tcp_space(tp);

@@ -428,6 +428,11 @@ int tcp_transmit_skb(struct tcp_sock *tp, struct sk_buff *skb, bool clone)
 		skb->gso_type = SKB_GSO_TCPV4;
 	}
 	tcp_v4_send_check(skb, fl.saddr, fl.daddr);
+	/* Data soon after data came in: the peer talks and we answer, so the
+	 * answers carry the ACKs and reads stop sending their own (Linux's
+	 * pingpong mode, left when the delayed-ACK timer has to fire). */
+	if (payload && tp->data_segs_in && jiffies() - tp->lrcvtime < TCP_DELACK_MAX_MS)
+		tp->pingpong = true;
 	if (tcb->tcp_flags & TCPHDR_ACK)
 		tcp_event_ack_sent(tp);
 	if (payload) {

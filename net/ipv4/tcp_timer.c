@@ -111,6 +111,7 @@ static void tcp_delack_timer_fire(struct tcp_sock *tp)
 	if (!tp->ack_pending || tp->state == TCP_CLOSE || tp->state == TCP_LISTEN)
 		return;
 	TCP_INC_STATS(delayed_acks);
+	tp->pingpong = false;
 	tcp_send_ack(tp);
 }
 
