@@ -103,7 +103,14 @@ void tcp_conn_request(struct tcp_sock *lp, struct sk_buff *skb)
 		TCP_INC_STATS(listen_drops);
 		goto drop;
 	}
-	if (lp->syn_qlen >= tcp_syn_backlog(lp) || tcp_under_memory_pressure()) {
+	if (tcp_under_memory_pressure()) {
+		/* Every socket's queues together passed tcp_mem_max_kb: no new
+		 * connection until they drain (counted; the peer retries). */
+		TCP_INC_STATS(mem_refused_conns);
+		TCP_INC_STATS(listen_drops);
+		goto drop;
+	}
+	if (lp->syn_qlen >= tcp_syn_backlog(lp)) {
 		if (!sysctl_tcp_syncookies) {
 			TCP_INC_STATS(tcp_req_q_full_drop);
 			TCP_INC_STATS(listen_drops);
