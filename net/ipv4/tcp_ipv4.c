@@ -427,6 +427,9 @@ static void tcp_v4_listen_rcv(struct tcp_sock *lp, struct sk_buff *skb)
 		tcp_conn_request(lp, skb);
 		return;
 	}
+	/* Neither SYN, ACK nor RST: nothing a listener can take (RFC 9293
+	 * 3.10.7.2 "any other control or text-bearing segment"). */
+	TCP_INC_STATS(in_bad_flags);
 	kfree_skb(skb);
 }
 
