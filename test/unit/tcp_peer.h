@@ -77,6 +77,7 @@ struct tp_peer {
 	uint32_t ts_echo;		/* TSval of our last segment (tp_saw) */
 	uint32_t iss;			/* the stack's ISN, from its SYN or SYN-ACK */
 	uint32_t mss;			/* payload per full segment from the stack */
+	uint32_t rtt_ms;		/* tp_*_open: time before the peer answers */
 };
 
 /* ---- fixtures ---------------------------------------------------------------- */
@@ -161,6 +162,31 @@ int tp_errno(int rc);
 ssize_t tp_sendbuf(int fd, const void *buf, size_t len);
 ssize_t tp_recvbuf(int fd, void *buf, size_t len);
 int tp_close(int fd);
+
+/* A receiver for whole segments of mss from base: it loses the first copy
+ * of the segments in drop[], ACKs every arrival at once (cumulative ACK,
+ * and SACK blocks when sack: the block of the newest arrival first), and
+ * counts retransmissions per segment. */
+#define TP_RX_SEGS 64
+struct tp_rx {
+	uint32_t base, mss;
+	unsigned int nseg;	/* segments of data in all */
+	bool sack;
+	bool drop[TP_RX_SEGS], seen[TP_RX_SEGS], got[TP_RX_SEGS];
+	unsigned int retx[TP_RX_SEGS];
+	unsigned int dupacks;	/* duplicate ACKs sent so far */
+	unsigned int dupacks_at_first_retx;	/* when the stack first retransmitted */
+	struct tcp_sock *tp;
+};
+/* Segments from the first unreceived on. */
+unsigned int tp_rx_cum(const struct tp_rx *m);
+/* Delivers everything the stack sends, answering each, until it stops. */
+void tp_rx_run(struct tp_peer *p, struct tp_rx *m);
+/* A passive open on 8080 with the peer's SYN options o (20 ms RTT), 40
+ * segments sent, the first copy of each in drop lost, the exchange run to
+ * its end (everything ACKed); the descriptor. */
+int tp_rx_loss(const struct tp_opts *o, struct tp_rx *m, const unsigned int *drop,
+	       unsigned int ndrop);
 
 /* Every sleep of a blocking call lands here (NULL: the test fails). */
 extern int (*tp_sleep_hook)(void);
