@@ -250,6 +250,14 @@ void igb_disable_tx(struct igb_adapter *adapter);
 /* igb_rx.c */
 int igb_setup_rx_resources(struct igb_adapter *adapter, struct igb_ring *ring);
 void igb_configure_rx_ring(struct igb_adapter *adapter, struct igb_ring *ring);
+/* Every queue in use configured and its buffers posted (RDT written); the
+ * receiver itself (RCTL.EN) is left as it is. A poll may run on the rings
+ * from then on: igb_open calls this before it enables NAPI and interrupts. */
+void igb_configure_rx_rings(struct igb_adapter *adapter);
+/* The receiver on (RCTL.EN): frames start landing in the rings. */
+void igb_enable_rx(struct igb_adapter *adapter);
+/* Both at once, for a port brought up in one step (the unit tests and the
+ * fuzz harness play the device that way). */
 void igb_configure_rx(struct igb_adapter *adapter);
 void igb_alloc_rx_buffers(struct igb_ring *ring, uint16_t count);
 /* Receives up to budget frames; returns how many. */

@@ -208,18 +208,27 @@ static int igb_open(struct net_device *dev)
 	igb_configure_tx(adapter);
 	igb_setup_rss(adapter);
 
-	/* 4. Nothing is queued for the wire until the link is up; the link
+	/* 4. Every RX ring in use gets its registers, tail pointer and buffers
+	 *    before step 6 lets a poll run: an interrupt may arrive the moment
+	 *    the vectors are unmasked (a frame the stack sends when the link
+	 *    check wakes the queues completes inside its tail write under QEMU,
+	 *    and raises its vector), and every poll refills its RX ring. A ring
+	 *    that ethtool -G just reallocated has no tail before this. The
+	 *    receiver itself stays off until step 8. */
+	igb_configure_rx_rings(adapter);
+
+	/* 5. Nothing is queued for the wire until the link is up; the link
 	 *    check below (or LSC) wakes the queues. */
 	for (unsigned int q = 0; q < n; q++)
 		netif_tx_stop_queue(netdev_get_tx_queue(dev, q));
 
-	/* 5. Polls may run again (after igb_close held them off). */
+	/* 6. Polls may run again (after igb_close held them off). */
 	for (unsigned int v = 0; v < adapter->num_q_vectors; v++)
 		napi_enable(&adapter->q_vector[v].napi);
 
-	/* 6. The PHY keeps the link up across a close and the last check may
-	 *    have seen it then, so start from "down": the check below reports
-	 *    the link, turns the carrier on and wakes the queues every open. */
+	/* The PHY keeps the link up across a close and the last check may
+	 * have seen it then, so start from "down": the check below reports
+	 * the link, turns the carrier on and wakes the queues every open. */
 	flags = local_irq_save();
 	adapter->link_up = false;
 	netif_carrier_off(dev);
@@ -229,10 +238,10 @@ static int igb_open(struct net_device *dev)
 	igb_irq_enable(adapter);
 	igb_check_link(adapter);
 
-	/* 8. Receive last: the first frames in (QEMU delivers at once what it
-	 *    held while the port was down) can then be answered at once,
+	/* 8. The receiver last: the first frames in (QEMU delivers at once what
+	 *    it held while the port was down) can then be answered at once,
 	 *    instead of meeting queues that are still stopped. */
-	igb_configure_rx(adapter);
+	igb_enable_rx(adapter);
 
 	/* 9. Watchdog. */
 	timer_mod(&adapter->watchdog_timer, jiffies() + IGB_WATCHDOG_MS);

@@ -110,10 +110,9 @@ void igb_configure_rx_ring(struct igb_adapter *adapter, struct igb_ring *ring)
 	igb_alloc_rx_buffers(ring, igb_desc_unused(ring));
 }
 
-void igb_configure_rx(struct igb_adapter *adapter)
+void igb_configure_rx_rings(struct igb_adapter *adapter)
 {
 	const struct igb_hw *hw = &adapter->hw;
-	uint32_t rctl;
 
 	/* Read-modify-write: PCSD belongs to igb_setup_rss, which may run later
 	 * or may already have run. */
@@ -124,6 +123,12 @@ void igb_configure_rx(struct igb_adapter *adapter)
 
 	for (unsigned int q = 0; q < adapter->num_queues; q++)
 		igb_configure_rx_ring(adapter, &adapter->rx_ring[q]);
+}
+
+void igb_enable_rx(struct igb_adapter *adapter)
+{
+	const struct igb_hw *hw = &adapter->hw;
+	uint32_t rctl;
 
 	/* No LPE: the device drops frames over 1518 bytes (1522 tagged), so no
 	 * frame ever needs a second buffer. DTYP stays 0 (QEMU insists), MO 0,
@@ -134,6 +139,12 @@ void igb_configure_rx(struct igb_adapter *adapter)
 		  IGB_RCTL_LBM_MAC | IGB_RCTL_BSIZE_MASK | IGB_RCTL_BSEX);
 	rctl |= IGB_RCTL_EN | IGB_RCTL_BAM | IGB_RCTL_SECRC;
 	igb_wr32(hw, IGB_RCTL, rctl);
+}
+
+void igb_configure_rx(struct igb_adapter *adapter)
+{
+	igb_configure_rx_rings(adapter);
+	igb_enable_rx(adapter);
 }
 
 void igb_disable_rx(struct igb_adapter *adapter)
