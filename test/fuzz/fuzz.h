@@ -27,6 +27,13 @@ enum { G_FLAGS, G_RX_BUDGET, G_TX_BUDGET, G_RINGS, G_ALLOC_FAIL, G_LEN };
 #define GF_ONE_QUEUE 0x08
 #define GF_STACK     0x10	/* the IPv4 stack instead of l2reflect */
 #define GF_FIX_CSUM  0x20	/* stack mode: the harness completes the input's checksums */
+#define GF_TCP       0x40	/* stack mode with the TCP app and relative numbers (fuzz_tcp.c) */
+#define GF_TCP_ESTAB 0x80	/* TCP mode: a scripted handshake before the input's frames */
+/* TCP mode: G_RINGS' two high bits set options on every connection. */
+#define TR_KEEPALIVE 0x40	/* SO_KEEPALIVE, TCP_KEEPIDLE 10 s, KEEPINTVL 2 s, KEEPCNT 3 */
+#define TR_LINGER0   0x80	/* SO_LINGER 0 s: close sends RST */
+#define TCP_FUZZ_PORT 7		/* the listener */
+#define TCP_PEER_ISN 0xFFFFF000u	/* the scripted peer's ISN: its data wraps at 4 KiB */
 
 /* Per record: the 16-byte write-back, a control byte, a 16-bit data length;
  * in stack mode one more byte, the time step. */
@@ -43,7 +50,8 @@ enum { G_FLAGS, G_RX_BUDGET, G_TX_BUDGET, G_RINGS, G_ALLOC_FAIL, G_LEN };
 #define RC_HANG      0x10	/* the watchdog's hang check runs, 2 s later */
 #define RC_TX_DEVICE 0x04	/* the device sends what the TX rings hold */
 #define RC_TX_CLEAN  0x08	/* the poll reclaims TX before RX, as igb_poll does */
-#define RC_ECHO      0x40	/* stack mode, after the poll: the UDP echo service reads */
+#define RC_ECHO      0x40	/* stack mode, after the poll: the echo services read */
+#define RC_CLOSE     0x80	/* TCP mode, before RC_ECHO: the app closes or connects */
 
 struct harness {
 	struct igb_adapter *ad;
@@ -54,6 +62,7 @@ struct harness {
 	bool rx_pending[NQ];		/* a write-back without DD waits for its DD */
 	uint16_t rx_pending_idx[NQ];
 	bool stack;			/* this input runs stack mode */
+	bool tcp;			/* ... with GF_TCP */
 };
 
 extern struct harness h;
@@ -71,6 +80,9 @@ void rings_teardown(struct igb_adapter *ad);
 void drain(void);
 void tx_rings_check_empty(void);
 void check_all_returned(void);
+/* A frame (at least 60 bytes) received on queue 0 with DD and EOP, then a
+ * poll with the device sending and the apps reading: the harness's own. */
+void harness_inject(const uint8_t *frame, uint32_t len);
 
 /* fuzz_stack.c */
 void stack_up(const uint8_t *g);
@@ -84,6 +96,32 @@ void stack_wire_check(unsigned int q, const uint8_t *frame, uint32_t len);
 /* The echo service's turn: what its socket holds goes back to the senders. */
 unsigned int stack_echo(void);
 bool stack_idle(void);
+const uint8_t *stack_mac(void);
+be32 stack_ip(void);
+/* GF_FIX_CSUM's sums: IPv4 header, and ICMP, UDP (unless zero) and TCP of
+ * unfragmented packets. */
+void stack_fix_checksums(uint8_t *f, uint32_t len);
+/* The peer (10.0.0.1) asks ARP for us: the stack answers and learns it. */
+void harness_inject_arp_request(void);
+
+/* fuzz_tcp.c */
+void tcp_fuzz_keys(void);
+void tcp_fuzz_init(void);
+void tcp_fuzz_up(const uint8_t *g);
+void tcp_fuzz_xmit_peek(const struct sk_buff *skb);
+void tcp_fuzz_rewrite(uint8_t *tcp, uint32_t plen);
+struct iphdr;
+void tcp_fuzz_wire_check(unsigned int q, const struct iphdr *iph, const uint8_t *l4,
+			 uint32_t plen);
+/* The app's turn (accept, echo) and RC_CLOSE's action. */
+unsigned int tcp_fuzz_app(void);
+/* FUZZ_TRACE's line for a TCP segment (dir "tx" or "rx"): ports, flags,
+ * our numbers relative to the SYN the harness saw. */
+void tcp_fuzz_trace(const char *dir, unsigned int q, const struct iphdr *iph, const uint8_t *l4,
+		    uint32_t plen);
+void tcp_fuzz_ctl(uint8_t ctl);
+void tcp_fuzz_close_all(void);
+void tcp_fuzz_check_idle(void);
 
 /* fuzz_kernel.c */
 /* Pending softirqs run, as at the end of a hard IRQ or a bottom-half section. */
@@ -92,6 +130,13 @@ void run_softirqs(void);
  * softirqs it raised running after it. */
 void clock_advance(uint64_t ms);
 void kernel_fakes_init(void);
+/* The harness's NAPI poll as the NET_RX softirq: bottom halves off and
+ * in_serving_softirq() between the two; at the end the flushes the layers
+ * registered at boot (found once, after the initcalls) run, then the
+ * softirqs the poll raised. */
+void net_rx_flushes_found(void);
+void net_rx_begin(void);
+void net_rx_end(void);
 void kernel_fakes_check_idle(void);
 
 #endif

@@ -13,11 +13,22 @@
 #include "kernel/softirq.h"
 #include "kernel/time.h"
 #include "kernel/wait.h"
+#include "net/netdevice.h"
 
 int bh_depth;
 static void (*actions[NR_SOFTIRQS])(void);
 static uint32_t pending;
 static bool serving;
+/* The harness's NAPI poll and the timers run as the NET_RX and TIMER
+ * softirqs do in the kernel. */
+static int handler_depth;
+/* Registered after every layer's own: its next is their list, which the
+ * harness's NET_RX end runs as net_rx_action does. */
+static void flush_nothing(void)
+{
+}
+static struct net_rx_flush harness_flush = { .fn = flush_nothing };
+static bool flush_registered;
 static int syscall_depth;
 
 void local_bh_disable(void)
@@ -75,6 +86,35 @@ void run_softirqs(void)
 	serving = false;
 }
 
+bool in_serving_softirq(void)
+{
+	return serving || handler_depth;
+}
+
+void net_rx_flushes_found(void)
+{
+	if (flush_registered)
+		die("net_rx_flushes_found twice");
+	net_rx_flush_register(&harness_flush);
+	flush_registered = true;
+}
+
+void net_rx_begin(void)
+{
+	bh_depth++;
+	handler_depth++;
+}
+
+/* The end of net_rx_action: the protocols' deferred work (TCP's ACK for a
+ * batch of segments), then what the poll raised. */
+void net_rx_end(void)
+{
+	for (struct net_rx_flush *f = harness_flush.next; f; f = f->next)
+		f->fn();
+	handler_depth--;
+	local_bh_enable();
+}
+
 uint64_t ktime_get_ns(void)
 {
 	return fake_jiffies * NSEC_PER_MSEC;
@@ -84,7 +124,9 @@ uint64_t ktime_get_ns(void)
 void clock_advance(uint64_t ms)
 {
 	bh_depth++;
+	handler_depth++;
 	fake_timer_advance(&fake_jiffies, ms);
+	handler_depth--;
 	bh_depth--;
 	run_softirqs();
 }
@@ -96,7 +138,7 @@ void kernel_fakes_init(void)
 
 void kernel_fakes_check_idle(void)
 {
-	if (bh_depth || serving || irqs_disabled())
+	if (bh_depth || serving || handler_depth || irqs_disabled())
 		die("left with bottom halves (%d) or interrupts off", bh_depth);
 	if (syscall_depth)
 		die("a socket call left its system-call accounting at depth %d", syscall_depth);

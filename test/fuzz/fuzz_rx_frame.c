@@ -410,7 +410,8 @@ void harness_reset(const uint8_t *g)
 	h.nq = g[G_FLAGS] & GF_ONE_QUEUE ? 1 : NQ;
 	h.rx_budget = 1 + g[G_RX_BUDGET] % NAPI_POLL_WEIGHT;
 	h.tx_budget = 1 + g[G_TX_BUDGET] % NAPI_POLL_WEIGHT;
-	h.stack = g[G_FLAGS] & GF_STACK;
+	h.stack = g[G_FLAGS] & (GF_STACK | GF_TCP);
+	h.tcp = g[G_FLAGS] & GF_TCP;
 }
 
 static void adapter_up(const uint8_t *g)
@@ -488,7 +489,7 @@ static int poll(uint8_t ctl)
 			device_tx(q);
 	/* The NAPI poll runs in the NET_RX softirq: what it raises (NET_TX for
 	 * a qdisc the driver's wake rescheduled) runs as it ends. */
-	local_bh_disable();
+	net_rx_begin();
 	for (unsigned int q = 0; q < h.nq; q++) {
 		int w;
 
@@ -499,12 +500,28 @@ static int poll(uint8_t ctl)
 			die("rx%u: poll did %d with budget %d", q, w, h.rx_budget);
 		work += w;
 	}
-	local_bh_enable();
+	net_rx_end();
 	device_rx_finish();
 	kernel_fakes_check_idle();
-	if (h.stack && (ctl & RC_ECHO))
-		stack_echo();
+	if (h.stack) {
+		tcp_fuzz_ctl(ctl);
+		if (ctl & RC_ECHO)
+			stack_echo();
+	}
 	return work;
+}
+
+void harness_inject(const uint8_t *frame, uint32_t len)
+{
+	union igb_adv_rx_desc d;
+	uint8_t wb[WB_LEN];
+
+	memset(&d, 0, sizeof(d));
+	d.wb.status_error = IGB_RXD_STAT_DD | IGB_RXD_STAT_EOP;
+	d.wb.length = (uint16_t)len;
+	memcpy(wb, &d, WB_LEN);
+	device_rx(0, wb, frame, len);
+	poll(RC_POLL | RC_TX_DEVICE | RC_TX_CLEAN | RC_ECHO);
 }
 
 static bool tx_idle(void)
@@ -558,6 +575,12 @@ void check_all_returned(void)
 		if (rx_live[b])
 			die("RX buffer at arena offset %zu never freed", b * 8 * IGB_RX_BUFSZ);
 	test_skb_assert_all_freed();
+	/* What holds the pages, when the check below is about to fail. */
+	if (getenv("FUZZ_TRACE")) {
+		printk_capture_reset();
+		slab_dump();
+		fputs(printk_capture, stderr);
+	}
 	test_arena_assert_all_returned();
 }
 

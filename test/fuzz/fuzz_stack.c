@@ -38,6 +38,7 @@
 #include "net/netdevice.h"
 #include "net/route.h"
 #include "net/sch_generic.h"
+#include "net/tcp_hdr.h"
 #include "net/socket.h"
 #include "net/udp.h"
 #include "net/udp_hdr.h"
@@ -70,10 +71,17 @@ static int stack_stop(struct net_device *dev)
 	return 0;
 }
 
+/* The driver's xmit, TCP's SYNs noted on the way (fuzz_tcp.c). */
+static netdev_tx_t stack_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	tcp_fuzz_xmit_peek(skb);
+	return igb_xmit_frame(skb, dev);
+}
+
 static const struct net_device_ops stack_ops = {
 	.ndo_open = stack_open,
 	.ndo_stop = stack_stop,
-	.ndo_start_xmit = igb_xmit_frame,
+	.ndo_start_xmit = stack_xmit,
 };
 
 /* First on the receive path, as a raw app would be: checks what the driver
@@ -102,6 +110,34 @@ static void stack_close(void)
 		die("%u neighbour entries outlive NETDEV_DOWN", neigh_entries());
 }
 
+/* Live kmalloc objects per size class, as boot left them: a socket or
+ * buffer one input leaks is caught at once, not only when its slab page
+ * would have been the last. */
+#define KMALLOC_CLASSES 8	/* 16 .. 2048 bytes */
+static uint64_t kmalloc_live[KMALLOC_CLASSES];
+
+static uint64_t kmalloc_class_live(unsigned int c)
+{
+	struct slab_stats st;
+
+	kmem_cache_stats(kmalloc_cache((size_t)KMALLOC_MIN_CLASS << c), &st);
+	return st.active_objs;
+}
+
+static void kmalloc_check(bool mark)
+{
+	for (unsigned int c = 0; c < KMALLOC_CLASSES; c++) {
+		uint64_t now = kmalloc_class_live(c);
+
+		if (mark)
+			kmalloc_live[c] = now;
+		else if (now != kmalloc_live[c])
+			die("kmalloc-%u: %llu objects live, %llu after boot",
+			    KMALLOC_MIN_CLASS << c, (unsigned long long)now,
+			    (unsigned long long)kmalloc_live[c]);
+	}
+}
+
 /* Boot, once: what net_start and ip_auto_config do with ip=10.0.0.2/24
  * gw=10.0.0.1, then services_start's UDP echo socket. */
 static void stack_init(void)
@@ -123,7 +159,9 @@ static void stack_init(void)
 	if (register_netdev(dev))
 		die("register_netdev failed");
 	net_dev_init();
+	tcp_fuzz_keys();
 	do_net_initcalls();
+	net_rx_flushes_found();
 	open_hdr = boot_hdr;
 	if (dev_open(dev))
 		die("dev_open failed");
@@ -132,6 +170,7 @@ static void stack_init(void)
 	echo_fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
 	if (echo_fd < 0 || bind(echo_fd, (struct sockaddr *)&sin, sizeof(sin)))
 		die("cannot bind the echo socket: %s", strerror(errno));
+	tcp_fuzz_init();
 	drain();
 	stack_close();
 	clock_advance(SETTLE_MS);
@@ -139,6 +178,7 @@ static void stack_init(void)
 	slab_shrink();
 	test_arena_mark();
 	test_skb_mark();
+	kmalloc_check(true);
 	h = input;
 }
 
@@ -161,6 +201,8 @@ void stack_up(const uint8_t *g)
 		rings_setup(stack_ad, g);
 	else if (dev_open(dev))
 		die("dev_open failed");
+	if (h.tcp)
+		tcp_fuzz_up(g);
 }
 
 void stack_down(void)
@@ -168,17 +210,24 @@ void stack_down(void)
 	unsigned int queues;
 	uint32_t mem;
 
+	/* The apps close what they hold; the FINs and RSTs go out. */
+	tcp_fuzz_close_all();
+	drain();
 	stack_close();
 	clock_advance(SETTLE_MS);
 	ip_frag_usage(&queues, &mem);
 	if (queues || mem)
 		die("%u reassembly queues (%u bytes) outlive their timeout", queues, mem);
+	tcp_fuzz_check_idle();
+	/* After the skb caches are drained (check_all_returned). */
 	check_all_returned();
+	kmalloc_check(false);
 }
 
 /* ---- the echo service ----------------------------------------------------------- */
 
-/* services.c's udp_echo_thread, one bounded turn without blocking. */
+/* services.c's udp_echo_thread, one bounded turn without blocking, then
+ * the TCP app's (TCP mode). */
 unsigned int stack_echo(void)
 {
 	static uint8_t buf[UDP_MAX_PAYLOAD];
@@ -200,7 +249,39 @@ unsigned int stack_echo(void)
 		(void)sendto(echo_fd, buf, (size_t)len, MSG_DONTWAIT, (struct sockaddr *)&from,
 			     flen);
 	}
-	return n;
+	return n + tcp_fuzz_app();
+}
+
+const uint8_t *stack_mac(void)
+{
+	return our_mac;
+}
+
+be32 stack_ip(void)
+{
+	return OUR_IP;
+}
+
+void harness_inject_arp_request(void)
+{
+	static const uint8_t peer_mac[ETH_ALEN] = { 0x52, 0x54, 0x00, 0x00, 0x00, 0x01 };
+	uint8_t f[ETH_ZLEN] = { 0 };
+	struct arphdr *ah = (struct arphdr *)(f + ETH_HLEN);
+	struct arp_eth_ipv4 *body = (struct arp_eth_ipv4 *)(ah + 1);
+
+	memset(f, 0xFF, ETH_ALEN);
+	memcpy(f + ETH_ALEN, peer_mac, ETH_ALEN);
+	f[12] = 0x08;
+	f[13] = 0x06;
+	ah->ar_hrd = htons(ARPHRD_ETHER);
+	ah->ar_pro = htons(ETH_P_IP);
+	ah->ar_hln = ETH_ALEN;
+	ah->ar_pln = 4;
+	ah->ar_op = htons(ARPOP_REQUEST);
+	memcpy(body->ar_sha, peer_mac, ETH_ALEN);
+	body->ar_sip = GATEWAY;
+	body->ar_tip = OUR_IP;
+	harness_inject(f, sizeof(f));
 }
 
 bool stack_idle(void)
@@ -241,7 +322,7 @@ static bool ip_is_fragment(const struct iphdr *iph)
 /* GF_FIX_CSUM: the sums a sender would have computed, so mutated frames get
  * past the checks into the layers above. Fragments keep their transport sum
  * (it covers the whole datagram). */
-static void fix_checksums(uint8_t *f, uint32_t len)
+void stack_fix_checksums(uint8_t *f, uint32_t len)
 {
 	uint32_t ihl, plen;
 	struct iphdr *iph = frame_ipv4(f, len, &ihl, &plen);
@@ -271,6 +352,36 @@ static void fix_checksums(uint8_t *f, uint32_t len)
 		c = csum_tcpudp_magic(iph->saddr, iph->daddr, ulen, IPPROTO_UDP,
 				      csum_partial(uh, ulen, 0));
 		uh->check = c ? c : 0xFFFF;
+	} else if (iph->protocol == IPPROTO_TCP && plen >= sizeof(struct tcphdr)) {
+		struct tcphdr *th = (struct tcphdr *)l4;
+
+		th->check = 0;
+		th->check = csum_tcpudp_magic(iph->saddr, iph->daddr, plen, IPPROTO_TCP,
+					      csum_partial(th, plen, 0));
+	}
+}
+
+/* FUZZ_TRACE=1 in the environment: one line per frame sent (and per TCP
+ * segment received), to read what a replayed input made the stack do. */
+static bool trace_on(void)
+{
+	static int on = -1;
+
+	if (on < 0)
+		on = getenv("FUZZ_TRACE") != NULL;
+	return on;
+}
+
+/* TCP mode: the peer's numbers for our side made absolute (fuzz_tcp.c). */
+static void tcp_relative(uint8_t *f, uint32_t len)
+{
+	uint32_t ihl, plen;
+	struct iphdr *iph = frame_ipv4(f, len, &ihl, &plen);
+
+	if (iph && iph->protocol == IPPROTO_TCP && !ip_is_fragment(iph) && iph->daddr == OUR_IP) {
+		tcp_fuzz_rewrite((uint8_t *)iph + ihl, plen);
+		if (trace_on() && plen >= TCP_MIN_HLEN)
+			tcp_fuzz_trace("rx", 0, iph, (uint8_t *)iph + ihl, plen);
 	}
 }
 
@@ -303,8 +414,9 @@ void stack_device_frame(const uint8_t *g, const uint8_t *wb_in, const uint8_t *d
 	union igb_adv_rx_desc d;
 
 	memcpy(out, data, dlen);
+	tcp_relative(out, dlen);
 	if (g[G_FLAGS] & GF_FIX_CSUM)
-		fix_checksums(out, dlen);
+		stack_fix_checksums(out, dlen);
 	memcpy(&d, wb_in, WB_LEN);
 	if ((d.wb.status_error & IGB_RXD_STAT_IPCS) &&
 	    (d.wb.status_error & (IGB_RXD_STAT_L4CS | IGB_RXD_STAT_UDPCS)) &&
@@ -366,6 +478,8 @@ static void l4_check(unsigned int q, const struct iphdr *iph, const uint8_t *l4,
 		if (!uh->check || csum_tcpudp_magic(iph->saddr, iph->daddr, plen, IPPROTO_UDP,
 						    csum_partial(l4, plen, 0)))
 			die("tx%u: UDP checksum %04x wrong", q, ntohs(uh->check));
+	} else if (iph->protocol == IPPROTO_TCP) {
+		tcp_fuzz_wire_check(q, iph, l4, plen);
 	} else {
 		die("tx%u: IP protocol %u sent", q, iph->protocol);
 	}
@@ -402,19 +516,17 @@ static void ipv4_check(unsigned int q, const uint8_t *f, uint32_t len)
 		l4_check(q, iph, (const uint8_t *)iph + ihl, plen);
 }
 
-/* FUZZ_TRACE=1 in the environment: one line per frame sent, to read what a
- * replayed input made the stack do. */
 static void trace_frame(unsigned int q, const uint8_t *f, uint32_t len)
 {
-	static int on = -1;
 	const struct iphdr *iph = (const struct iphdr *)(f + ETH_HLEN);
 
-	if (on < 0)
-		on = getenv("FUZZ_TRACE") != NULL;
-	if (!on)
+	if (!trace_on())
 		return;
 	if (f[12] == 0x08 && f[13] == 0x06)
 		fprintf(stderr, "tx%u: %u bytes, ARP op %u\n", q, len, f[21]);
+	else if (iph->protocol == IPPROTO_TCP && len >= ETH_HLEN + ip_hdrlen(iph) + TCP_MIN_HLEN)
+		tcp_fuzz_trace("tx", q, iph, (const uint8_t *)iph + ip_hdrlen(iph),
+			       ntohs(iph->tot_len) - ip_hdrlen(iph));
 	else
 		fprintf(stderr, "tx%u: %u bytes, IPv4 proto %u to %08x frag %04x, first byte %u\n",
 			q, len, iph->protocol, ntohl(iph->daddr), ntohs(iph->frag_off),
