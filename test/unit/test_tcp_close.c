@@ -238,7 +238,6 @@ static void test_time_wait_new_syn_accepted(void **state)
 }
 
 /* An old SYN (below RCV.NXT) on a TIME_WAIT tuple is only ACKed. */
-
 static void test_time_wait_old_syn_acked(void **state)
 {
 	struct tp_peer p;
