@@ -69,11 +69,32 @@ static void test_limited_transmit_newreno(void **state)
 	}
 }
 
+/* Bug 5. RFC 9293 3.10.7.4 (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK
+ * updates the window) and Linux's tcp_may_update_window (same seq: a larger
+ * window or a zero one): a pure window update closing the window to zero,
+ * with the same seq and ack as the last segment, stops the sender. */
+static void test_zero_window_update_same_seq(void **state)
+{
+	struct tp_opts o = tp_linux_syn_opts();
+	int lfd = tp_listen(8080, 16);
+	struct tp_peer p = tp_peer_make(40000, 8080, 1000);
+	int fd;
+
+	(void)state;
+	fd = tp_passive_open(&p, lfd, &o, NULL);
+	p.win = 0;
+	tp_send(&p, TCPHDR_ACK, NULL, 0);
+	assert_int_equal(tp_sk(fd)->snd_wnd, 0);
+	assert_int_equal(tp_sendbuf(fd, "abc", 3), 3);
+	tp_expect_none();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_fast_retransmit_newreno, tp_setup, tp_teardown),
 		cmocka_unit_test_setup_teardown(test_limited_transmit_newreno, tp_setup, tp_teardown),
+		cmocka_unit_test_setup_teardown(test_zero_window_update_same_seq, tp_setup, tp_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, tp_group_setup, tp_group_teardown);
