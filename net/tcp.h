@@ -358,8 +358,9 @@ int tcp_connect(struct tcp_sock *tp);
 void tcp_send_fin(struct tcp_sock *tp);
 void tcp_send_active_reset(struct tcp_sock *tp);
 int tcp_retransmit_skb(struct tcp_sock *tp, struct sk_buff *skb);
-/* Cuts a write-queue skb after len payload bytes (SACK edges); 0 or -ENOMEM. */
-int tcp_fragment_at(struct tcp_sock *tp, struct sk_buff *skb, uint32_t len);
+/* Cuts a write-queue skb after len payload bytes (SACK edges): the first
+ * part (the second follows it on the queue), or NULL without memory. */
+struct sk_buff *tcp_fragment_at(struct tcp_sock *tp, struct sk_buff *skb, uint32_t len);
 void tcp_xmit_retransmit_queue(struct tcp_sock *tp);
 void tcp_send_probe0(struct tcp_sock *tp);
 int tcp_write_wakeup(struct tcp_sock *tp);

@@ -353,6 +353,13 @@ static int tcp_ack(struct tcp_sock *tp, const struct sk_buff *skb)
 		newly_sacked = tcp_sacktag_write_queue(tp, &tp->rx_opt, ack);
 	tp->snd_una = ack;
 	acked = tcp_clean_rtx_queue(tp, ack, &rtt_us);
+	if (tp->snd_una == tp->snd_nxt) {
+		/* Nothing in flight: whatever the counts say. */
+		tp->packets_out = 0;
+		tp->sacked_out = 0;
+		tp->lost_out = 0;
+		tp->retrans_out = 0;
+	}
 	if (after(ack, prior_snd_una)) {
 		uint32_t bytes = ack - prior_snd_una;
 

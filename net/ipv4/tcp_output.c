@@ -457,43 +457,90 @@ static void tcp_set_skb_tso_segs(struct sk_buff *skb, unsigned int mss_now)
 	TCP_SKB_CB(skb)->tso_segs = (uint16_t)(len <= mss_now ? 1 : (len + mss_now - 1) / mss_now);
 }
 
-/* Cuts skb after len payload bytes; the tail becomes a new skb queued right
- * after it. Without scatter-gather the tail's bytes are copied (counted):
- * tcp_send_size_goal keeps this rare. */
-static int tso_fragment(struct tcp_sock *tp, struct sk_buff *skb, unsigned int len,
-			unsigned int mss_now)
+/* A sent skb's segment count changed (a split, or a new MSS): the counts of
+ * segments in flight, SACKed, lost and retransmitted follow (Linux's
+ * tcp_adjust_pcount), so the pipe stays exact. */
+static void tcp_adjust_pcount(struct tcp_sock *tp, const struct sk_buff *skb, int delta)
+{
+	uint8_t sacked = TCP_SKB_CB(skb)->sacked;
+
+	if (!delta || !before(TCP_SKB_CB(skb)->seq, tp->snd_nxt))
+		return;
+	tp->packets_out = (uint32_t)MAX((int64_t)tp->packets_out + delta, 0);
+	if (sacked & TCPCB_SACKED_ACKED)
+		tp->sacked_out = (uint32_t)MAX((int64_t)tp->sacked_out + delta, 0);
+	if (sacked & TCPCB_LOST)
+		tp->lost_out = (uint32_t)MAX((int64_t)tp->lost_out + delta, 0);
+	if (sacked & TCPCB_SACKED_RETRANS)
+		tp->retrans_out = (uint32_t)MAX((int64_t)tp->retrans_out + delta, 0);
+}
+
+/* Re-counts skb's segments at mss_now, keeping the flight counts right. */
+static void tcp_resegment(struct tcp_sock *tp, struct sk_buff *skb, unsigned int mss_now)
+{
+	int old = (int)tcp_skb_pcount(skb);
+
+	tcp_set_skb_tso_segs(skb, mss_now);
+	tcp_adjust_pcount(tp, skb, (int)tcp_skb_pcount(skb) - old);
+}
+
+/* Cuts skb after len payload bytes into two skbs next to each other on the
+ * write queue and returns the first. Without scatter-gather one side's bytes
+ * are copied (counted): the shorter one. A short head is copied out and the
+ * original keeps the rest by moving its data pointer (safe even while a clone
+ * of it is in flight: the clone has its own pointers, and no header is pushed
+ * into the freed head before the clone is gone — tcp_retransmit_skb waits
+ * for it). tcp_send_size_goal keeps splits of fresh data rare. */
+static struct sk_buff *tso_fragment(struct tcp_sock *tp, struct sk_buff *skb, unsigned int len,
+				    unsigned int mss_now)
 {
 	unsigned int rest = skb->len - len;
-	struct sk_buff *buff = alloc_skb_tx(rest);
-	uint8_t flags = TCP_SKB_CB(skb)->tcp_flags;
+	bool copy_head = len < rest;
+	struct sk_buff *buff = alloc_skb_tx(copy_head ? len : rest);
+	struct tcp_skb_cb *cb = TCP_SKB_CB(skb), *bcb;
+	uint8_t flags = cb->tcp_flags;
+	int old = (int)tcp_skb_pcount(skb);
+	struct sk_buff *first, *second;
 
 	if (!buff) {
 		TCP_INC_STATS(out_no_mem);
-		return -ENOMEM;
+		return NULL;
 	}
-	memcpy(skb_put(buff, rest), skb->data + len, rest);
-	skb_count_copy(SKB_COPY_TCP_SPLIT, rest);
+	bcb = TCP_SKB_CB(buff);
+	*bcb = *cb;
+	if (copy_head) {
+		memcpy(skb_put(buff, len), skb->data, len);
+		skb_pull(skb, len);
+		first = buff;
+		second = skb;
+		__skb_queue_before(&tp->sk_write_queue, skb, buff);
+		if (tp->send_head == skb)
+			tp->send_head = buff;
+	} else {
+		memcpy(skb_put(buff, rest), skb->data + len, rest);
+		skb_trim(skb, len);
+		first = skb;
+		second = buff;
+		__skb_queue_after(&tp->sk_write_queue, skb, buff);
+	}
+	skb_count_copy(SKB_COPY_TCP_SPLIT, copy_head ? len : rest);
 	TCP_INC_STATS(tcp_tso_split);
 	skb_header_release(buff);
 	tp->sk_wmem_queued += buff->truesize;
 	tcp_mem_charge(tp, buff->truesize);
 
-	TCP_SKB_CB(buff)->seq = TCP_SKB_CB(skb)->seq + len;
-	TCP_SKB_CB(buff)->end_seq = TCP_SKB_CB(skb)->end_seq;
-	TCP_SKB_CB(skb)->end_seq = TCP_SKB_CB(buff)->seq;
-	TCP_SKB_CB(skb)->tcp_flags = flags & (uint8_t)~(TCPHDR_FIN | TCPHDR_PSH);
-	TCP_SKB_CB(buff)->tcp_flags = flags;
-	TCP_SKB_CB(buff)->sacked = TCP_SKB_CB(skb)->sacked;
-	TCP_SKB_CB(buff)->when = TCP_SKB_CB(skb)->when;
-	TCP_SKB_CB(buff)->tx_ns = TCP_SKB_CB(skb)->tx_ns;
-	skb_trim(skb, len);
-	tcp_set_skb_tso_segs(skb, mss_now);
-	tcp_set_skb_tso_segs(buff, mss_now);
-	__skb_queue_after(&tp->sk_write_queue, skb, buff);
-	return 0;
+	/* Both structs still carry the original seq and end_seq here. */
+	TCP_SKB_CB(second)->seq = TCP_SKB_CB(first)->seq + len;
+	TCP_SKB_CB(first)->end_seq = TCP_SKB_CB(second)->seq;
+	TCP_SKB_CB(first)->tcp_flags = flags & (uint8_t)~(TCPHDR_FIN | TCPHDR_PSH);
+	TCP_SKB_CB(second)->tcp_flags = flags;
+	tcp_set_skb_tso_segs(first, mss_now);
+	tcp_set_skb_tso_segs(second, mss_now);
+	tcp_adjust_pcount(tp, first, (int)(tcp_skb_pcount(first) + tcp_skb_pcount(second)) - old);
+	return first;
 }
 
-int tcp_fragment_at(struct tcp_sock *tp, struct sk_buff *skb, uint32_t len)
+struct sk_buff *tcp_fragment_at(struct tcp_sock *tp, struct sk_buff *skb, uint32_t len)
 {
 	return tso_fragment(tp, skb, len, tcp_current_mss(tp));
 }
@@ -594,8 +641,13 @@ bool tcp_write_xmit(struct tcp_sock *tp, unsigned int mss_now, int nonagle, bool
 		} else {
 			limit = tcp_mss_split_point(tp, skb, mss_now, MIN(quota, segs));
 		}
-		if (skb->len > limit && limit && tso_fragment(tp, skb, limit, mss_now))
-			break;
+		if (!limit)
+			break;	/* less than a segment of window left */
+		if (skb->len > limit) {
+			skb = tso_fragment(tp, skb, limit, mss_now);
+			if (!skb)
+				break;
+		}
 		if (tcp_transmit_skb(tp, skb, true) == -ENOBUFS && !sent)
 			break;
 		tcp_event_new_data_sent(tp, skb);
@@ -838,10 +890,12 @@ int tcp_retransmit_skb(struct tcp_sock *tp, struct sk_buff *skb)
 		tcp_trim_head(skb, tp->snd_una - cb->seq);
 	}
 	if (skb->len > cur_mss) {
-		if (tso_fragment(tp, skb, cur_mss, cur_mss))
+		skb = tso_fragment(tp, skb, cur_mss, cur_mss);
+		if (!skb)
 			return -ENOMEM;
+		cb = TCP_SKB_CB(skb);
 	}
-	tcp_set_skb_tso_segs(skb, cur_mss);
+	tcp_resegment(tp, skb, cur_mss);
 	err = tcp_transmit_skb(tp, skb, true);
 	if (err)
 		return err;
@@ -911,8 +965,11 @@ int tcp_write_wakeup(struct tcp_sock *tp)
 		int err;
 
 		room = MIN(room, mss);
-		if (skb->len > room && tso_fragment(tp, skb, room, mss))
-			return -ENOMEM;
+		if (skb->len > room) {
+			skb = tso_fragment(tp, skb, room, mss);
+			if (!skb)
+				return -ENOMEM;
+		}
 		tcp_set_skb_tso_segs(skb, mss);
 		err = tcp_transmit_skb(tp, skb, true);
 		if (!err)

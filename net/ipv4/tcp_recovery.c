@@ -21,19 +21,16 @@ static bool tcp_sack_block_valid(const struct tcp_sock *tp, uint32_t start, uint
 	return !before(start, tp->snd_una - tp->max_window);
 }
 
-/* Cuts skb so that a SACK edge inside it becomes an skb edge, whole segments
- * only; false if it cannot (not on a segment boundary, or no memory). */
-static bool tcp_sack_split(struct tcp_sock *tp, struct sk_buff *skb, uint32_t edge)
+/* Cuts skb at a SACK edge inside it, on a segment boundary only: the part
+ * before the edge (the part after follows it), or NULL when it cannot. */
+static struct sk_buff *tcp_sack_split(struct tcp_sock *tp, struct sk_buff *skb, uint32_t edge)
 {
 	uint32_t off = edge - TCP_SKB_CB(skb)->seq;
 	uint32_t mss = tp->mss_cache ? tp->mss_cache : TCP_MSS_DEFAULT;
-	struct sk_buff *next = skb->next;
 
 	if (!off || off >= skb->len || off % mss)
-		return false;
-	/* tso_fragment is output's; reach it through the retransmit helper's
-	 * rule: a split at a segment boundary of an skb in flight. */
-	return tcp_fragment_at(tp, skb, off) == 0 && skb->next != next;
+		return NULL;
+	return tcp_fragment_at(tp, skb, off);
 }
 
 uint32_t tcp_sacktag_write_queue(struct tcp_sock *tp, const struct tcp_options_received *opt,
@@ -58,7 +55,7 @@ uint32_t tcp_sacktag_write_queue(struct tcp_sock *tp, const struct tcp_options_r
 			TCP_INC_STATS(tcp_sack_discard);
 			continue;
 		}
-		skb_queue_walk(&tp->sk_write_queue, skb) {
+		for (skb = skb_peek(&tp->sk_write_queue); skb; skb = skb->next) {
 			struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
 			uint32_t segs;
 
@@ -68,12 +65,20 @@ uint32_t tcp_sacktag_write_queue(struct tcp_sock *tp, const struct tcp_options_r
 				continue;
 			if (!before(cb->seq, end))
 				break;
-			if (before(cb->seq, start) && !tcp_sack_split(tp, skb, start))
-				continue;
-			if (before(cb->seq, start))
-				continue;	/* the split made the next skb the one to tag */
-			if (after(cb->end_seq, end) && !tcp_sack_split(tp, skb, end))
-				break;
+			if (before(cb->seq, start)) {
+				struct sk_buff *first = tcp_sack_split(tp, skb, start);
+
+				if (!first)
+					continue;	/* not on a boundary: left untagged */
+				skb = first->next;
+				cb = TCP_SKB_CB(skb);
+			}
+			if (after(cb->end_seq, end)) {
+				skb = tcp_sack_split(tp, skb, end);
+				if (!skb)
+					break;
+				cb = TCP_SKB_CB(skb);
+			}
 			if (cb->sacked & TCPCB_SACKED_ACKED)
 				continue;
 			segs = tcp_skb_pcount(skb);
