@@ -540,7 +540,10 @@ int pskb_expand_head(struct sk_buff *skb, uint32_t nhead, uint32_t ntail)
 	skb->transport_header += nhead;
 	if (skb->ip_summed == CHECKSUM_PARTIAL)
 		skb->csum_start += nhead;
-	skb->truesize = (uint32_t)sizeof(*skb) + skb->end;
+	/* A socket's skb keeps the truesize it was charged at: its destructor
+	 * gives back exactly that (Linux's rule for owned skbs). */
+	if (!skb->sk)
+		skb->truesize = (uint32_t)sizeof(*skb) + skb->end;
 	flags = local_irq_save();
 	skb_stats.expands++;
 	local_irq_restore(flags);

@@ -751,6 +751,9 @@ static void tcp_close(struct sock *sk)
 	}
 	unread = !skb_queue_empty(&sk->sk_receive_queue) &&
 		 tp->rcv_nxt - tp->copied_seq > (sk->shutdown_rd ? 1u : 0u);
+	/* Nobody reads any more: data arriving from now on aborts (below,
+	 * tcp_data_queue), as Linux's SHUTDOWN_MASK. */
+	sk->shutdown_rd = true;
 	if (tp->state == TCP_CLOSE) {
 		tcp_maybe_release(tp);
 	} else if (tp->state == TCP_SYN_SENT) {

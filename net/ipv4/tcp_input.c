@@ -237,7 +237,7 @@ static void tcp_ack_update_window(struct tcp_sock *tp, const struct tcphdr *th, 
 		nwin <<= tp->rx_opt.snd_wscale;
 	/* RFC 9293 3.10.7.4: only from a newer segment (SND.WL1/WL2). */
 	if (after(ack, tp->snd_una) || after(seq, tp->snd_wl1) ||
-	    (seq == tp->snd_wl1 && nwin > tp->snd_wnd)) {
+	    (seq == tp->snd_wl1 && (nwin > tp->snd_wnd || !nwin))) {
 		tp->snd_wl1 = seq;
 		tp->snd_wl2 = ack;
 		if (tp->snd_wnd != nwin) {
@@ -1078,12 +1078,11 @@ void tcp_rcv_state_process(struct tcp_sock *tp, struct sk_buff *skb)
 			tcp_set_state(tp, TCP_FIN_WAIT2);
 			tp->sk.shutdown_wr = true;
 			if (tp->orphan) {
-				/* Bounded by tcp_fin_timeout (linger2). */
+				/* Bounded by tcp_fin_timeout (linger2), whatever this
+				 * segment carries (a FIN moves on to TIME_WAIT's timer). */
 				uint32_t tmo = (tp->linger2 ? tp->linger2 : (uint32_t)sysctl_tcp_fin_timeout) * 1000u;
 
-				if (!(th->flags & TCPHDR_FIN) && skb->len == tcp_hdrlen(th)) {
-					tcp_reset_keepalive_timer(tp, tmo);
-				}
+				tcp_reset_keepalive_timer(tp, tmo);
 			}
 			tcp_wake(tp);
 		}

@@ -803,8 +803,10 @@ void tcp_v4_send_synack_cookie(const struct tcp_sock *lp, const struct sk_buff *
 		o.ws = wscale;
 	if (peer->saw_tstamp && sysctl_tcp_timestamps) {
 		o.ts = true;
+		/* The TSval keeps the PEER's shift; ours the child recomputes
+		 * from the same buffer. */
 		o.tsval = cookie_init_timestamp(tcp_jiffies32() + secure_tcp_ts_off(iph->daddr, iph->saddr),
-						wscale, wscale_ok, o.sack_perm, false);
+						peer->snd_wscale, wscale_ok, o.sack_perm, false);
 		o.tsecr = peer->rcv_tsval;
 	} else {
 		/* Without timestamps the cookie carries only the MSS. */

@@ -110,21 +110,32 @@ static void tcp_mark_lost(struct tcp_sock *tp, struct sk_buff *skb)
 	tp->lost_out += tcp_skb_pcount(skb);
 }
 
-/* NewReno: the first segments at the head are lost. */
+/* NewReno: the first segs segments at the head are lost — segments, not
+ * skbs: a super-packet is cut so that only its first ones are marked
+ * (RFC 6582 retransmits one segment per partial ACK). */
 void tcp_mark_head_lost(struct tcp_sock *tp, uint32_t segs)
 {
+	uint32_t mss = tp->mss_cache ? tp->mss_cache : TCP_MSS_DEFAULT;
 	struct sk_buff *skb;
 	uint32_t n = 0;
 
-	skb_queue_walk(&tp->sk_write_queue, skb) {
-		if (skb == tp->send_head || n >= segs)
-			break;
+	for (skb = skb_peek(&tp->sk_write_queue); skb && skb != tp->send_head && n < segs;
+	     skb = skb->next) {
+		uint32_t pc = tcp_skb_pcount(skb);
+
 		if (TCP_SKB_CB(skb)->sacked & TCPCB_SACKED_RETRANS) {
-			n += tcp_skb_pcount(skb);
+			n += pc;
 			continue;
 		}
+		if (n + pc > segs && skb->len > (segs - n) * mss) {
+			struct sk_buff *first = tcp_fragment_at(tp, skb, (segs - n) * mss);
+
+			if (first)
+				skb = first;
+			pc = tcp_skb_pcount(skb);
+		}
 		tcp_mark_lost(tp, skb);
-		n += tcp_skb_pcount(skb);
+		n += pc;
 	}
 }
 
@@ -198,6 +209,8 @@ static void tcp_cwnd_reduction(struct tcp_sock *tp, uint32_t delivered)
 
 static void tcp_end_recovery(struct tcp_sock *tp)
 {
+	if (!tp->rx_opt.sack_ok)
+		tp->sacked_out = 0;
 	tp->snd_cwnd = MAX(MIN(tp->snd_cwnd, tp->snd_ssthresh), 2u);
 	if (tp->snd_ssthresh < 0x7FFFFFFF)
 		tp->snd_cwnd = MAX(tp->snd_ssthresh, 2u);
@@ -214,8 +227,18 @@ void tcp_fastretrans_alert(struct tcp_sock *tp, uint32_t prior_snd_una, uint32_t
 
 	if (is_dupack)
 		tp->dup_acks++;
-	if (after(tp->snd_una, prior_snd_una) && !sack)
-		tp->dup_acks = 0;
+	if (!sack) {
+		/* Without SACK each duplicate ACK stands for one segment that
+		 * left the network (Linux's tcp_add_reno_sack): it leaves the
+		 * pipe, so RFC 3042 limited transmit and recovery can send. */
+		if (after(tp->snd_una, prior_snd_una)) {
+			tp->sacked_out -= MIN(tp->sacked_out, acked_segs);
+			if (tp->ca_state != TCP_CA_Recovery)
+				tp->dup_acks = 0;
+		}
+		if (is_dupack && tp->packets_out > tp->sacked_out + 1)
+			tp->sacked_out++;
+	}
 
 	switch (tp->ca_state) {
 	case TCP_CA_Recovery:
@@ -285,6 +308,8 @@ void tcp_enter_loss(struct tcp_sock *tp)
 	tp->snd_cwnd_cnt = 0;
 	tp->retrans_out = 0;
 	tp->lost_out = 0;
+	if (!tp->rx_opt.sack_ok)
+		tp->sacked_out = 0;	/* the dupacks' stand-ins go with the pipe */
 	skb_queue_walk(&tp->sk_write_queue, skb) {
 		struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
 
