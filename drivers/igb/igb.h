@@ -17,7 +17,14 @@
 #define IGB_MAX_QUEUES      4	/* queue pairs we use (82576 has 16, I210 4, I211 2) */
 #define IGB_MAX_MSIX        (IGB_MAX_QUEUES + 1)	/* one per pair + "other" */
 #define IGB_DEFAULT_TXD     256
-#define IGB_DEFAULT_RXD     256
+/* RX descriptors are cheap (16 B each); the 2 KiB buffers behind them are
+ * not. A ring starts with IGB_RX_FILL_START buffers posted and fills all of
+ * its descriptors once a poll finds a quarter of them used (igb_rx.c): under
+ * QEMU a frame RSS steers to a ring with no free descriptor is dropped
+ * silently while any other ring has one, and one TCP flow's window (up to
+ * 1 MiB, about 720 frames) must fit its ring to never meet that. */
+#define IGB_DEFAULT_RXD     1024
+#define IGB_RX_FILL_START   256
 #define IGB_RX_BUFSZ        2048
 #define IGB_RX_BUFFER_WRITE 16	/* refill in batches: one RDT write per 16 buffers */
 #define IGB_TX_QUEUE_WAKE   32	/* free descriptors needed before a stopped queue wakes */
@@ -83,6 +90,7 @@ struct igb_ring_stats {
 	uint64_t csum_err;		/* L3/L4 checksum errors flagged by hardware */
 	uint64_t csum_good;
 	uint64_t runt, oversize;
+	uint64_t rx_dry;		/* polls that found every posted buffer used */
 };
 
 /* A descriptor ring and its software mirror.
@@ -115,12 +123,26 @@ struct igb_ring {
 	struct igb_ring_stats stats;
 	uint64_t last_progress;		/* jiffies of the last cleaned descriptor (TX) */
 	bool rx_discarding;		/* inside a multi-descriptor frame being dropped */
+	uint16_t rx_fill;		/* RX: buffers kept posted, at most count - 1 */
 };
 
 static inline uint16_t igb_desc_unused(const struct igb_ring *r)
 {
 	return (uint16_t)((r->next_to_clean > r->next_to_use ? 0 : r->count) +
 			  r->next_to_clean - r->next_to_use - 1);
+}
+
+/* RX: buffers the device holds now, and how many to post to reach rx_fill. */
+static inline uint16_t igb_rx_posted(const struct igb_ring *r)
+{
+	return (uint16_t)(r->count - 1 - igb_desc_unused(r));
+}
+
+static inline uint16_t igb_rx_refill_count(const struct igb_ring *r)
+{
+	uint16_t posted = igb_rx_posted(r);
+
+	return r->rx_fill > posted ? (uint16_t)(r->rx_fill - posted) : 0;
 }
 
 #define IGB_TX_DESC(R, i) (&((union igb_adv_tx_desc *)((R)->desc))[i])
@@ -172,6 +194,10 @@ struct igb_adapter {
 	uint64_t other_irqs, intx_irqs, spurious_irqs;
 	uint64_t rx_refill_kicks;	/* watchdog-raised polls for starved RX rings */
 	uint64_t tx_clean_kicks;	/* watchdog-raised polls for unreclaimed TX rings */
+	/* ICR.RXO reports: the device dropped frames for want of a free
+	 * descriptor on their queue (QEMU counts them nowhere else); the drops
+	 * between two reports count once. */
+	uint64_t rx_overruns;
 	struct igb_hw_stats stats;
 	struct skb_buf_pool rx_pool;	/* 2 KiB RX buffers */
 };

@@ -57,7 +57,7 @@ void igb_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *st)
 	st->rx_frame_errors = hs->algnerrc;
 	st->rx_length_errors = hs->ruc + hs->roc;
 	st->rx_missed_errors = hs->mpc;
-	st->rx_over_errors = hs->rnbc;
+	st->rx_over_errors = hs->rnbc + adapter->rx_overruns;
 	st->rx_errors = hs->crcerrs + hs->algnerrc + hs->rxerrc + hs->ruc + hs->roc;
 	st->multicast = hs->mprc;
 	st->tx_timeout_errors = adapter->tx_timeout_count;
@@ -116,6 +116,7 @@ static const struct igb_stat rx_ring_stats[] = {
 	RING_STAT("csum_err", csum_err), RING_STAT("csum_good", csum_good),
 	RING_STAT("non_eop", non_eop_descs), RING_STAT("errors", rx_errors),
 	RING_STAT("runt", runt), RING_STAT("oversize", oversize),
+	RING_STAT("dry", rx_dry),
 };
 
 static void put_stat(const char *name, uint64_t v)
@@ -171,6 +172,7 @@ static void igb_print_stats(struct igb_adapter *adapter)
 	put_stat("spurious_irqs", adapter->spurious_irqs);
 	put_stat("rx_refill_kicks", adapter->rx_refill_kicks);
 	put_stat("tx_clean_kicks", adapter->tx_clean_kicks);
+	put_stat("rx_overruns", adapter->rx_overruns);
 	put_stat("hw_reg_timeouts", igb_hw_errors.reg_timeouts);
 	put_stat("hw_phy_errors", igb_hw_errors.phy_errors);
 	put_stat("hw_nvm_errors", igb_hw_errors.nvm_errors);
@@ -194,6 +196,8 @@ static void igb_print_stats(struct igb_adapter *adapter)
 		put_queue_table("rx_queue", q, rx_ring_stats, ARRAY_SIZE(rx_ring_stats),
 				&adapter->rx_ring[q].stats);
 		put_stat_n("rx_queue", q, "hw_drops", hs->rqdpc[q]);
+		/* A gauge: the buffers the ring keeps posted now. */
+		put_stat_n("rx_queue", q, "fill", adapter->rx_ring[q].rx_fill);
 	}
 }
 

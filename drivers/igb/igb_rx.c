@@ -11,7 +11,16 @@
  * ever posted and RDH == RDT only means "no buffers". Slots outside that range
  * belong to software. A slot keeps its buffer (rx_buffer_info[i].buf) until a
  * delivered frame takes it; refill re-posts a slot's own buffer when it still
- * has one (the frame there was dropped) and allocates only for empty slots. */
+ * has one (the frame there was dropped) and allocates only for empty slots.
+ *
+ * How many are posted: rx_fill, IGB_RX_FILL_START at every open, and the
+ * whole ring (count - 1) from the first poll that finds the ring deep
+ * (igb_rx_check_depth). A full ring is where QEMU drops: with several queues
+ * it keeps taking frames from the backend while any ring has a free
+ * descriptor, and a frame RSS steers to a full ring is dropped (ICR.RXO,
+ * counted as rx_overruns in igb_irq.c, and nowhere else); with one queue it
+ * stops reading the tap instead. Idle queues keep the small fill, so memory
+ * at boot stays what rings of IGB_RX_FILL_START cost. */
 #include "drivers/igb/igb.h"
 #include "kernel/dma.h"
 #include "kernel/printk.h"
@@ -100,6 +109,7 @@ void igb_configure_rx_ring(struct igb_adapter *adapter, struct igb_ring *ring)
 	ring->next_to_use = 0;
 	ring->next_to_clean = 0;
 	ring->rx_discarding = false;
+	ring->rx_fill = MIN((uint16_t)IGB_RX_FILL_START, (uint16_t)(ring->count - 1));
 
 	igb_wr32(hw, IGB_RXDCTL(reg), 8u << IGB_XDCTL_PTHRESH_SHIFT |
 		 8u << IGB_XDCTL_HTHRESH_SHIFT | wthresh << IGB_XDCTL_WTHRESH_SHIFT |
@@ -107,7 +117,7 @@ void igb_configure_rx_ring(struct igb_adapter *adapter, struct igb_ring *ring)
 	igb_wait_reg(hw, IGB_RXDCTL(reg), "RXDCTL", IGB_XDCTL_ENABLE, IGB_XDCTL_ENABLE, 10000);
 
 	/* RDT only after ENABLE reads back: silicon ignores earlier tail writes. */
-	igb_alloc_rx_buffers(ring, igb_desc_unused(ring));
+	igb_alloc_rx_buffers(ring, igb_rx_refill_count(ring));
 }
 
 void igb_configure_rx_rings(struct igb_adapter *adapter)
@@ -201,7 +211,8 @@ void igb_alloc_rx_buffers(struct igb_ring *ring, uint16_t count)
 	uint16_t i = ring->next_to_use;
 	uint16_t unannounced = 0;
 
-	/* Bounded by count, which callers take from igb_desc_unused. */
+	/* Bounded by count, which callers take from igb_rx_refill_count (at
+	 * most igb_desc_unused). */
 	for (uint16_t n = 0; n < count; n++) {
 		struct igb_rx_buffer *bi = &ring->rx_buffer_info[i];
 		union igb_adv_rx_desc *desc = IGB_RX_DESC(ring, i);
@@ -318,12 +329,43 @@ static void igb_rx_frame(struct igb_ring *ring, struct igb_rx_buffer *bi,
 	netif_receive_skb(skb);
 }
 
+/* How far the device got since the last poll, from two descriptor reads and
+ * no register (slots are written in order, and refill wiped every posted
+ * one):
+ *  - the last posted slot has DD: the device had no buffer left (rx_dry);
+ *  - the slot a quarter into the posted range has DD: more than one poll's
+ *    budget waits.
+ * Either way the ring keeps every descriptor posted from now on. A quarter,
+ * not later: between two polls the device takes as many frames as the
+ * threads in between (and, under QEMU, the host's scheduler) leave it time
+ * for, and a ring that runs full is where frames are lost. */
+static void igb_rx_check_depth(struct igb_ring *ring)
+{
+	uint16_t posted = igb_rx_posted(ring);
+	uint16_t last = (uint16_t)((ring->next_to_use + ring->count - 1u) % ring->count);
+	uint16_t quarter = (uint16_t)((ring->next_to_clean + posted / 4u) % ring->count);
+	const volatile union igb_adv_rx_desc *vdesc;
+
+	if (!posted)
+		return;
+	vdesc = IGB_RX_DESC(ring, last);
+	if (vdesc->wb.status_error & IGB_RXD_STAT_DD) {
+		ring->stats.rx_dry++;
+		ring->rx_fill = (uint16_t)(ring->count - 1);
+		return;
+	}
+	vdesc = IGB_RX_DESC(ring, quarter);
+	if (vdesc->wb.status_error & IGB_RXD_STAT_DD)
+		ring->rx_fill = (uint16_t)(ring->count - 1);
+}
+
 int igb_clean_rx_irq(struct igb_q_vector *q_vector, int budget)
 {
 	struct igb_ring *ring = q_vector->rx_ring;
 	uint16_t freed = 0;
 	int work = 0;
 
+	igb_rx_check_depth(ring);
 	/* Every descriptor consumed is one unit of work: frames here are one
 	 * descriptor each, and a dropped multi-descriptor chain cannot keep the
 	 * poll going past its budget. Only posted slots are examined: one
@@ -342,7 +384,7 @@ int igb_clean_rx_irq(struct igb_q_vector *q_vector, int budget)
 		ring->next_to_clean = igb_rx_next(ring, i);
 		work++;
 		if (++freed >= IGB_RX_BUFFER_WRITE) {
-			igb_alloc_rx_buffers(ring, igb_desc_unused(ring));
+			igb_alloc_rx_buffers(ring, igb_rx_refill_count(ring));
 			freed = 0;
 		}
 	}
@@ -351,10 +393,11 @@ int igb_clean_rx_irq(struct igb_q_vector *q_vector, int budget)
 	 * QEMU (its RDT handler flushes the backend's queue and wakes the I/O
 	 * thread: 5-9 us measured, the rest of the poll about 1 us), and on
 	 * silicon a posted write per frame for nothing. The ring keeps at least
-	 * count - IGB_RX_BUFFER_WRITE buffers posted (count >= 64). This also
-	 * retries a refill that failed earlier, even if nothing arrived; a ring
-	 * left that short is what the watchdog kicks (igb_rx_starved). */
-	if (igb_desc_unused(ring) >= IGB_RX_BUFFER_WRITE)
-		igb_alloc_rx_buffers(ring, igb_desc_unused(ring));
+	 * rx_fill - IGB_RX_BUFFER_WRITE buffers posted (rx_fill >= 63). This
+	 * also retries a refill that failed earlier, even if nothing arrived,
+	 * and posts what a fill just raised asks for; a ring left short is what
+	 * the watchdog kicks (igb_rx_starved). */
+	if (igb_rx_refill_count(ring) >= IGB_RX_BUFFER_WRITE)
+		igb_alloc_rx_buffers(ring, igb_rx_refill_count(ring));
 	return work;
 }

@@ -67,7 +67,7 @@ static void test_poll_done_legacy_unmasks_queue_causes(void **state)
 	assert_int_equal(ops[0].reg, IGB_IMS);
 	assert_int_equal(ops[0].val, IGB_ICR_RXDW | IGB_ICR_TXDW | IGB_ICR_RXDMT0);
 	assert_int_equal(R(IGB_IMS), IGB_ICR_RXDW | IGB_ICR_TXDW | IGB_ICR_RXDMT0 |
-				     IGB_ICR_RXSEQ | IGB_ICR_LSC);
+				     IGB_ICR_RXSEQ | IGB_ICR_LSC | IGB_ICR_RXO);
 }
 
 static void test_poll_complete_refused(void **state)
@@ -159,6 +159,7 @@ static void rings_idle(void)
 		ad->rx_ring[i].count = 64;
 		ad->rx_ring[i].next_to_clean = 5;
 		ad->rx_ring[i].next_to_use = 4;
+		ad->rx_ring[i].rx_fill = 63;
 	}
 }
 
@@ -193,6 +194,18 @@ static void test_kick_pending_msix(void **state)
 	assert_int_equal(R(IGB_EICR), ad->q_vector[1].eims_value);
 	assert_int_equal(ad->tx_clean_kicks, 2);
 	assert_int_equal(ad->rx_refill_kicks, 1);
+
+	/* A large ring posts only its fill: the descriptors beyond it are no
+	 * holes, a fill raised past what is posted is. */
+	rings_idle();
+	ad->rx_ring[0].count = 1024;
+	ad->rx_ring[0].rx_fill = 256;
+	ad->rx_ring[0].next_to_clean = 0;
+	ad->rx_ring[0].next_to_use = 250;
+	assert_int_equal(igb_kick_pending(ad), 0);
+	ad->rx_ring[0].rx_fill = 1023;
+	assert_int_equal(igb_kick_pending(ad), 1);
+	assert_int_equal(ad->rx_refill_kicks, 2);
 }
 
 static void test_kick_pending_msi(void **state)
@@ -231,6 +244,18 @@ static void test_msix_other(void **state)
 	assert_int_equal(ad->other_irqs, 2);
 	assert_int_equal(ad->spurious_irqs, 1);
 	assert_int_equal(fk.schedules, 0);
+
+	/* An overrun report: counted, cleared by the read, no link check. */
+	R(IGB_ICR) = IGB_ICR_RXO;
+	fk.msix_handler[0](fk.msix_data[0]);
+	assert_int_equal(ad->rx_overruns, 1);
+	assert_int_equal(R(IGB_ICR), 0);
+	assert_int_equal(fk.check_link_calls, 1);
+	assert_int_equal(ad->spurious_irqs, 1);
+	R(IGB_ICR) = IGB_ICR_RXO | IGB_ICR_LSC;
+	fk.msix_handler[0](fk.msix_data[0]);
+	assert_int_equal(ad->rx_overruns, 2);
+	assert_int_equal(fk.check_link_calls, 2);
 }
 
 static void test_msi_handler(void **state)
@@ -316,12 +341,21 @@ static void test_intx_ours(void **state)
 	assert_int_equal(fk.schedules, 1);
 	assert_ptr_equal(fk.last_scheduled, &q->napi);
 	assert_int_equal(fk.check_link_calls, 1);
-	assert_int_equal(R(IGB_IMS), IGB_ICR_RXSEQ | IGB_ICR_LSC);
+	assert_int_equal(ad->rx_overruns, 0);
+	assert_int_equal(R(IGB_IMS), IGB_ICR_RXSEQ | IGB_ICR_LSC | IGB_ICR_RXO);
 
 	/* Poll completes: queue causes unmasked again. */
 	assert_int_equal(igb_poll(&q->napi, 64), 0);
 	assert_int_equal(R(IGB_IMS), IGB_ICR_RXDW | IGB_ICR_TXDW | IGB_ICR_RXDMT0 |
-				     IGB_ICR_RXSEQ | IGB_ICR_LSC);
+				     IGB_ICR_RXSEQ | IGB_ICR_LSC | IGB_ICR_RXO);
+
+	/* An overrun alone: counted, nothing scheduled, no link check. */
+	R(IGB_ICR) = IGB_ICR_RXO | IGB_ICR_INT_ASSERTED;
+	fk.gsi_handler(fk.gsi_data);
+	assert_int_equal(ad->rx_overruns, 1);
+	assert_int_equal(fk.schedules, 1);
+	assert_int_equal(fk.check_link_calls, 1);
+	assert_int_equal(ad->spurious_irqs, 0);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)

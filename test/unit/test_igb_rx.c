@@ -481,6 +481,78 @@ static void test_rx_clean_ring(void **state)
 	assert_int_equal(ncaptured, 2);
 }
 
+/* A ring of 1024 descriptors posts IGB_RX_FILL_START buffers; a poll that
+ * finds less than a quarter of them written leaves it so, one that finds the
+ * slot a quarter in written posts the whole ring, and a reconfigure starts
+ * small again. */
+static void test_rx_fill_grows_when_deep(void **state)
+{
+	struct igb_ring *r = &ad->rx_ring[0];
+	unsigned int i, n;
+	uint16_t posted;
+
+	(void)state;
+	r->count = 1024;
+	bring_up_rx();
+	assert_int_equal(r->rx_fill, IGB_RX_FILL_START);
+	assert_int_equal(igb_rx_posted(r), IGB_RX_FILL_START);
+	assert_int_equal(reg(IGB_RDT(0)), IGB_RX_FILL_START);
+	assert_null(r->rx_buffer_info[IGB_RX_FILL_START].buf);
+	/* A small ring's fill is all of it. */
+	assert_int_equal(ad->rx_ring[1].rx_fill, RING - 1);
+
+	/* 63 written: the slot at 256 / 4 = 64 is not. */
+	for (i = 0; i < 63; i++)
+		rx_complete(r, i, 60, DD_EOP, 0, 0, 1);
+	assert_int_equal(igb_clean_rx_irq(&ad->q_vector[0], 64), 63);
+	assert_int_equal(r->rx_fill, IGB_RX_FILL_START);
+	assert_true(igb_rx_posted(r) <= IGB_RX_FILL_START);
+	assert_true(igb_rx_refill_count(r) < IGB_RX_BUFFER_WRITE);
+
+	/* Now the slot a quarter into what is posted is written too. */
+	posted = igb_rx_posted(r);
+	n = posted / 4u + 1u;
+	for (i = 0; i < n; i++)
+		rx_complete(r, (r->next_to_clean + i) % r->count, 60, DD_EOP, 0, 0, 2);
+	assert_int_equal(igb_clean_rx_irq(&ad->q_vector[0], 64), (int)n);
+	assert_int_equal(r->rx_fill, 1023);
+	assert_int_equal(r->stats.rx_dry, 0);
+	assert_true(igb_rx_refill_count(r) < IGB_RX_BUFFER_WRITE);
+	assert_true(igb_rx_posted(r) > 1023 - IGB_RX_BUFFER_WRITE);
+	assert_int_equal(reg(IGB_RDT(0)), r->next_to_use);
+	assert_int_equal(r->stats.packets, 63 + n);
+
+	igb_disable_rx(ad);
+	igb_clean_rx_ring(r);
+	igb_configure_rx_ring(ad, r);
+	assert_int_equal(r->rx_fill, IGB_RX_FILL_START);
+	assert_int_equal(igb_rx_posted(r), IGB_RX_FILL_START);
+}
+
+/* Every posted buffer written at once (the device had none left): counted
+ * as a dry poll, and the ring is filled whole even though the poll did not
+ * look a quarter in first. */
+static void test_rx_dry_ring_fills_whole(void **state)
+{
+	struct igb_ring *r = &ad->rx_ring[0];
+
+	(void)state;
+	r->count = 512;
+	bring_up_rx();
+	for (unsigned int i = 0; i < IGB_RX_FILL_START; i++)
+		rx_complete(r, i, 60, DD_EOP, 0, 0, 3);
+	assert_int_equal(igb_clean_rx_irq(&ad->q_vector[0], 32), 32);
+	assert_int_equal(r->stats.rx_dry, 1);
+	assert_int_equal(r->rx_fill, 511);
+	/* The rest is read by later polls; none of them is dry again. */
+	for (unsigned int k = 0; k < 8; k++)
+		assert_int_equal(igb_clean_rx_irq(&ad->q_vector[0], 64),
+				 k < 3 ? 64 : (k == 3 ? IGB_RX_FILL_START - 32 - 192 : 0));
+	assert_int_equal(r->stats.rx_dry, 1);
+	assert_int_equal(r->stats.packets, IGB_RX_FILL_START);
+	assert_true(igb_rx_posted(r) > 511 - IGB_RX_BUFFER_WRITE);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, igb_fixture_teardown)
 
 int main(void)
@@ -495,6 +567,8 @@ int main(void)
 		T(test_rx_budget),
 		T(test_rx_alloc_failure_recovers),
 		T(test_rx_clean_ring),
+		T(test_rx_fill_grows_when_deep),
+		T(test_rx_dry_ring_fills_whole),
 	};
 
 	return cmocka_run_group_tests(tests, test_skb_arena_group_setup,
