@@ -1,8 +1,9 @@
 /* TCP loss recovery against a scripted peer: the retransmission timer (RFC
  * 6298: RTO from srtt and rttvar, the 200 ms minimum, exponential back-off,
  * Karn's rule), fast retransmit on three duplicate ACKs with NewReno partial
- * ACKs (RFC 5681 3.2, RFC 6582, SACK off), and SACK loss recovery (RFC 6675)
- * of one hole and of several: only the holes are retransmitted. */
+ * ACKs with NewReno partial ACKs (RFC 5681 3.2, RFC 6582, SACK off),
+ * limited transmit (RFC 3042) with and without SACK, and SACK loss recovery
+ * (RFC 6675) of one hole and of several: only the holes are retransmitted. */
 #include <errno.h>
 #include <string.h>
 #include "host_support.h"
@@ -167,6 +168,43 @@ static void test_limited_transmit_sack(void **state)
 	limited_transmit(true);
 }
 
+/* Without SACK the duplicate ACKs themselves leave the pipe (Linux's
+ * tcp_add_reno_sack). */
+static void test_limited_transmit_newreno(void **state)
+{
+	(void)state;
+	limited_transmit(false);
+}
+
+/* RFC 5681 3.2 + RFC 6582 (SACK off): the third duplicate ACK retransmits
+ * the first unACKed segment; the partial ACK that follows retransmits the
+ * next hole at once; each lost segment goes exactly twice, nothing else is
+ * resent, no timeout; recovery ends at ssthresh. */
+static void test_fast_retransmit_newreno(void **state)
+{
+	struct tp_opts o = tp_linux_syn_opts();
+	const unsigned int drop[] = { 0, 3 };
+	struct tp_rx m;
+	struct tcp_sock *tp;
+	int fd;
+
+	(void)state;
+	o.sack_perm = false;
+	fd = tp_rx_loss(&o, &m, drop, ARRAY_SIZE(drop));
+	tp = tp_sk(fd);
+	assert_int_equal(m.dupacks_at_first_retx, 3);
+	for (unsigned int i = 0; i < m.nseg; i++)
+		assert_int_equal(m.retx[i], i == 0 || i == 3 ? 1 : 0);
+	assert_int_equal(tcp_mib.tcp_timeouts, 0);
+	assert_int_equal(tcp_mib.tcp_reno_recovery, 1);
+	assert_int_equal(tcp_mib.tcp_sack_recovery, 0);
+	assert_int_equal(tp->ca_state, TCP_CA_Open);
+	/* CUBIC's multiplicative decrease from the cwnd of 10: 10 * 0.7. */
+	assert_int_equal(tp->snd_ssthresh, 7);
+	assert_true(tp->snd_cwnd >= tp->snd_ssthresh);
+}
+
+
 /* RFC 6675 with one hole: the SACKed segments are never resent. */
 static void test_sack_recovery_one_hole(void **state)
 {
@@ -251,6 +289,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rto_minimum_and_backoff, tp_setup, tp_teardown),
 		cmocka_unit_test_setup_teardown(test_karn, tp_setup, tp_teardown),
 		cmocka_unit_test_setup_teardown(test_limited_transmit_sack, tp_setup, tp_teardown),
+		cmocka_unit_test_setup_teardown(test_limited_transmit_newreno, tp_setup, tp_teardown),
+		cmocka_unit_test_setup_teardown(test_fast_retransmit_newreno, tp_setup, tp_teardown),
 		cmocka_unit_test_setup_teardown(test_sack_recovery_one_hole, tp_setup, tp_teardown),
 		cmocka_unit_test_setup_teardown(test_sack_recovery_several_holes, tp_setup, tp_teardown),
 		cmocka_unit_test_setup_teardown(test_rto_keeps_sacked, tp_setup, tp_teardown),

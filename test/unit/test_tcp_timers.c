@@ -1,6 +1,7 @@
 /* The TCP timers that watch an idle or stuck connection, against a scripted
  * peer: the persist timer and zero-window probes with back-off until the
- * window opens (RFC 9293 3.8.6.1), keepalive (RFC 1122 4.2.3.6:
+ * window opens (RFC 9293 3.8.6.1), a zero-window update on the same seq,
+ * keepalive (RFC 1122 4.2.3.6:
  * SO_KEEPALIVE, TCP_KEEPIDLE / TCP_KEEPINTVL / TCP_KEEPCNT, then a reset and
  * ETIMEDOUT), and the retransmission limit (RFC 1122 4.2.3.5 R2, Linux's
  * tcp_retries2 = 15 with the RTO capped at 120 s). */
@@ -74,6 +75,23 @@ static void test_zero_window_persist(void **state)
 	s = tp_expect();
 	tp_check(s, TCPHDR_ACK | TCPHDR_PSH, seq + 3896, p.seq, 104);
 	tp_check_pattern(s, 3896);
+	tp_expect_none();
+}
+
+/* RFC 9293 3.10.7.4 (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK
+ * updates the window) and Linux's tcp_may_update_window (same seq: a larger
+ * window or a zero one): a pure window update closing the window to zero,
+ * with the same seq and ack as the last segment, stops the sender. */
+static void test_zero_window_update_same_seq(void **state)
+{
+	struct tp_peer p;
+	int fd = establish(&p);
+
+	(void)state;
+	p.win = 0;
+	tp_send(&p, TCPHDR_ACK, NULL, 0);
+	assert_int_equal(tp_sk(fd)->snd_wnd, 0);
+	assert_int_equal(tp_sendbuf(fd, "abc", 3), 3);
 	tp_expect_none();
 }
 
@@ -205,6 +223,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_zero_window_persist, tp_setup, tp_teardown),
+		cmocka_unit_test_setup_teardown(test_zero_window_update_same_seq, tp_setup, tp_teardown),
 		cmocka_unit_test_setup_teardown(test_small_window_probe_carries_data, tp_setup, tp_teardown),
 		cmocka_unit_test_setup_teardown(test_keepalive_answered, tp_setup, tp_teardown),
 		cmocka_unit_test_setup_teardown(test_keepalive_timeout, tp_setup, tp_teardown),
