@@ -575,14 +575,17 @@ def chunks(nbytes, seed, size=65536):
         pos += n
 
 
-def tcp_stream(sock, nbytes, seed=1, echo=True, timeout=60.0):
+def tcp_stream(sock, nbytes, seed=1, echo=True, timeout=60.0, stall=30.0):
     """Sends the test stream on a connected TCP socket from a thread while this thread
     reads concurrently; half-closes after the last byte and reads to EOF. With echo,
     what comes back must be the stream (sha256); without (discard), nothing must.
-    Returns a dict: sent, received, match, eof, seconds, error."""
+    A send or receive that makes no progress for `stall` seconds, or the whole run
+    past `timeout`, ends it. Returns a dict: sent, received, match, eof, seconds,
+    error."""
     res = {"sent": 0, "received": 0, "eof": False, "error": None}
     sent_hash, got_hash = hashlib.sha256(), hashlib.sha256()
     deadline = time.monotonic() + timeout
+    sock.settimeout(stall)      # bounds each sendall() of the sender thread
 
     def sender():
         try:
@@ -592,27 +595,31 @@ def tcp_stream(sock, nbytes, seed=1, echo=True, timeout=60.0):
                 res["sent"] += len(c)
             sock.shutdown(socket.SHUT_WR)
         except OSError as e:
-            res["error"] = f"send after {res['sent']} bytes: {e!r}"
+            res["error"] = f"send stalled or failed after {res['sent']} bytes: {e!r}"
 
     t0 = time.monotonic()
+    last, sent_seen = t0, 0
     t = threading.Thread(target=sender, daemon=True)
     t.start()
     try:
         while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                res["error"] = res["error"] or f"no EOF within {timeout}s"
+            now = time.monotonic()
+            if res["sent"] != sent_seen:        # progress either way counts
+                last, sent_seen = now, res["sent"]
+            if now > deadline or now - last > stall:
+                res["error"] = res["error"] or (
+                    f"no EOF within {timeout}s" if now > deadline else
+                    f"no progress for {stall}s: {res['sent']} sent, {res['received']} back")
                 break
-            sock.settimeout(min(left, 5.0))
-            try:
-                data = sock.recv(1 << 20)
-            except socket.timeout:
+            if not select.select([sock], [], [], 0.5)[0]:
                 continue
+            data = sock.recv(1 << 20)
             if not data:
                 res["eof"] = True
                 break
             got_hash.update(data)
             res["received"] += len(data)
+            last = time.monotonic()
     except OSError as e:
         res["error"] = res["error"] or f"recv after {res['received']} bytes: {e!r}"
     t.join(max(0.0, deadline - time.monotonic()) + 1)
