@@ -195,6 +195,7 @@ struct tcp_sock {
 	uint8_t retransmits;	/* consecutive RTO retransmissions of the head */
 	uint8_t probes_out;	/* zero-window or keepalive probes without answer */
 	uint64_t rtx_deadline;	/* jiffies; the retransmit / persist timer fires then */
+	uint64_t retrans_stamp;	/* jiffies of the first unanswered retransmission, 0: none */
 	uint8_t pending;	/* which of ICSK_TIME_* the retransmit timer serves */
 	uint32_t rtt_seq;	/* Karn: snd_nxt when the timed segment went out */
 	uint64_t rtt_ns;	/* when it went out (no timestamps) */

@@ -504,7 +504,11 @@ static int tcp_sendmsg(struct sock *sk, const void *buf, size_t len, int flags,
 		    (TCP_SKB_CB(skb)->tcp_flags & (TCPHDR_FIN | TCPHDR_SYN))) {
 			if (!tcp_wmem_free(tp))
 				goto wait_for_memory;
-			skb = tcp_entail(tp, size_goal);
+			/* Sized for what this call still has, in whole segments:
+			 * a small write gets a small buffer, not a 64 KB one. */
+			skb = tcp_entail(tp, (unsigned int)MIN((size_t)size_goal,
+							       (len - copied + mss_now - 1) / mss_now *
+							       mss_now));
 			if (!skb) {
 				TCP_INC_STATS(out_no_mem);
 				goto wait_for_memory;

@@ -348,6 +348,7 @@ static int tcp_ack(struct tcp_sock *tp, const struct sk_buff *skb)
 		tcp_send_challenge_ack(tp);
 		return -1;
 	}
+	tp->probes_out = 0;	/* the peer answers: persist and keepalive start over */
 	tcp_ack_update_window(tp, th, ack, cb->seq);
 	if (tp->rx_opt.num_sacks && tp->rx_opt.sack_ok)
 		newly_sacked = tcp_sacktag_write_queue(tp, &tp->rx_opt, ack);
@@ -367,7 +368,7 @@ static int tcp_ack(struct tcp_sock *tp, const struct sk_buff *skb)
 		tp->bytes_acked = (uint32_t)tp->bytes_acked64;
 		tp->backoff = 0;
 		tp->retransmits = 0;
-		tp->probes_out = 0;
+		tp->retrans_stamp = 0;
 		tcp_rate_sample(tp, bytes);
 		/* RFC 7323 4.1: RTTM from the echoed timestamp. */
 		if (tp->rx_opt.saw_tstamp && tp->rx_opt.rcv_tsecr) {

@@ -992,11 +992,12 @@ void tcp_send_probe0(struct tcp_sock *tp)
 		tp->backoff = 0;
 		return;
 	}
-	if (!err) {
-		if (tp->backoff < 15)
-			tp->backoff++;
-		tp->probes_out++;
-	}
+	/* A probe that could not even leave (no route, device down) counts
+	 * too: otherwise a dead link would be probed for ever. */
+	(void)err;
+	if (tp->backoff < 15)
+		tp->backoff++;
+	tp->probes_out++;
 	tcp_reset_xmit_timer(tp, ICSK_TIME_PROBE0,
 			     MIN(tp->rto_ms << tp->backoff, TCP_RTO_MAX_MS));
 }

@@ -29,18 +29,40 @@ static void tcp_write_err(struct tcp_sock *tp)
 	tcp_done(tp);
 }
 
+/* How long `retries` backed-off RTOs from base_ms take (Linux's
+ * retransmits_timed_out): a connection gives up after that much time even
+ * when its retransmissions could not leave (a dead link keeps the last copy
+ * in a queue, and a copy still queued is not sent twice). */
+static uint64_t tcp_backoff_time_ms(unsigned int retries, uint32_t base_ms)
+{
+	uint64_t total = 0, rto = base_ms;
+
+	for (unsigned int i = 0; i <= retries; i++) {
+		total += MIN(rto, (uint64_t)TCP_RTO_MAX_MS);
+		rto *= 2;
+	}
+	return total;
+}
+
 static void tcp_retransmit_timer(struct tcp_sock *tp)
 {
 	struct sk_buff *skb = tcp_write_queue_head(tp);
+	uint64_t now = jiffies();
 	unsigned int limit;
+	uint32_t base;
 
 	if (!tp->packets_out || !skb)
 		return;
-	if (tp->state == TCP_SYN_SENT || tp->state == TCP_SYN_RECV)
+	if (tp->state == TCP_SYN_SENT || tp->state == TCP_SYN_RECV) {
 		limit = tp->state == TCP_SYN_SENT ? TCP_SYN_RETRIES : TCP_SYNACK_RETRIES;
-	else
+		base = TCP_TIMEOUT_INIT_MS;
+	} else {
 		limit = TCP_RETRIES2;
-	if (tp->retransmits >= limit) {
+		base = TCP_RTO_MIN_MS;
+	}
+	if (!tp->retrans_stamp)
+		tp->retrans_stamp = now;
+	if (tp->retransmits >= limit || now - tp->retrans_stamp > tcp_backoff_time_ms(limit, base)) {
 		if (tp->state == TCP_SYN_RECV && tp->parent) {
 			tcp_done(tp);		/* an unanswered SYN-ACK: no error to tell */
 			return;
@@ -65,15 +87,15 @@ static void tcp_retransmit_timer(struct tcp_sock *tp)
 }
 
 /* Persist: the window is zero and nothing is in flight. Probes go on as long
- * as the peer answers them (RFC 9293 3.8.6.1 says forever); an orphan gives
- * up after TCP_RETRIES2 unanswered probes, as Linux. */
+ * as the peer answers them (RFC 9293 3.8.6.1: any ACK resets probes_out);
+ * TCP_RETRIES2 unanswered ones in a row end the connection, as on Linux. */
 static void tcp_probe_timer(struct tcp_sock *tp)
 {
 	if (tp->packets_out || !tp->send_head) {
 		tp->probes_out = 0;
 		return;
 	}
-	if (tp->orphan && tp->probes_out >= TCP_RETRIES2) {
+	if (tp->probes_out >= TCP_RETRIES2) {
 		tcp_write_err(tp);
 		return;
 	}
