@@ -1,37 +1,27 @@
-/* See tcp_peer.h. Also the fakes of everything below TCP and of the
- * scheduler the socket calls touch. */
+/* See tcp_peer.h: the capture of what TCP sends, the crafted segments of
+ * the peer, the connection helpers and a receiving peer model. The fakes
+ * around TCP are in fake_tcp_env.c. */
 #include <errno.h>
 #include <string.h>
 #include "host_support.h"
 #include "tcp_peer.h"
-#include "fake_timer.h"
+#include "fake_tcp_env.h"
 #include "skb_arena.h"
-#include "kernel/irqflags.h"
-#include "kernel/ktimer.h"
-#include "kernel/sched.h"
 #include "kernel/slab.h"
 #include "kernel/softirq.h"
-#include "kernel/time.h"
-#include "kernel/wait.h"
 #include "net/checksum.h"
 #include "net/if_ether.h"
-#include "net/inetdevice.h"
 #include "net/ip.h"
 #include "net/netdevice.h"
-#include "net/protocol.h"
-#include "net/route.h"
 #include "net/secure_seq.h"
 #include "net/socket_file.h"
 
 /* ---- the IP layer below TCP ---------------------------------------------------- */
 
-static struct net_device tp_dev = { .name = "eth0", .mtu = 1500, .up = true };
-uint32_t rt_genid = 1;
 int tp_xmit_rc;
 
 static struct tp_seg tp_segs[TP_SEGS_MAX];
 static unsigned int tp_head, tp_count;	/* ring: first unread, unread count */
-static uint64_t tp_clock;		/* ms */
 
 static struct tp_seg *tp_slot(void)
 {
@@ -142,7 +132,7 @@ int ip_queue_xmit(struct sock *sk, struct sk_buff *skb, struct flowi4 *fl)
 		assert_true(s->len <= TP_SEG_DATA);
 		memcpy(s->data, skb->data + hlen + off, s->len);
 		tp_parse_opts(s, (const uint8_t *)(th + 1), hlen - sizeof(*th));
-		s->when = tp_clock;
+		s->when = tp_now();
 		s->tso = step < payload;
 		s->from_socket = sk != NULL;
 		if (!step)
@@ -152,99 +142,13 @@ int ip_queue_xmit(struct sock *sk, struct sk_buff *skb, struct flowi4 *fl)
 	return 0;
 }
 
-int inet_add_protocol(const struct net_protocol *prot, uint8_t protocol)
-{
-	(void)prot;
-	(void)protocol;
-	return 0;
-}
-
-const struct net_protocol *inet_get_protocol(uint8_t protocol)
-{
-	(void)protocol;
-	return NULL;
-}
-
-bool inet_addr_is_local(be32 addr)
-{
-	return addr == TP_LOCAL;
-}
-
-bool inet_addr_is_broadcast(const struct net_device *dev, be32 addr)
-{
-	(void)dev;
-	return addr == 0xFFFFFFFFu || addr == HTONL_C(0x0A0000FFu);
-}
-
-be32 inet_select_addr(const struct net_device *dev, be32 dst)
-{
-	(void)dev;
-	(void)dst;
-	return TP_LOCAL;
-}
-
-int ip_route_output(be32 daddr, be32 saddr, struct rtable *rt)
-{
-	*rt = (struct rtable){
-		.dev = &tp_dev, .rt_dst = daddr, .rt_gateway = daddr,
-		.rt_src = saddr ? saddr : TP_LOCAL, .rt_pmtu = tp_dev.mtu, .rt_genid = rt_genid,
-	};
-	if (daddr == 0xFFFFFFFFu || daddr == HTONL_C(0x0A0000FFu))
-		rt->rt_flags |= RTCF_BROADCAST;
-	return 0;
-}
-
-bool rt_expired(const struct rtable *rt)
-{
-	(void)rt;
-	return false;
-}
-
-void ip_rt_update_pmtu(be32 daddr, uint32_t mtu)
-{
-	(void)daddr;
-	(void)mtu;
-}
-
-struct net_device *first_netdev(void)
-{
-	return &tp_dev;
-}
-
-/* ---- clock, bottom halves, waits -------------------------------------------------- */
-
-uint64_t jiffies(void)
-{
-	return tp_clock;
-}
-
-uint64_t ktime_get_ns(void)
-{
-	return tp_clock * NSEC_PER_MSEC;
-}
-
-uint64_t tp_now(void)
-{
-	return tp_clock;
-}
-
-void tp_advance(uint64_t ms)
-{
-	fake_timer_advance(&tp_clock, ms);
-}
-
-uint64_t tp_next_timer(void)
-{
-	return fake_timer_next();
-}
-
 const struct tp_seg *tp_expect_after(uint64_t from, uint64_t d)
 {
 	uint64_t limit = from + d + TP_LATE(d);
 
-	assert_true(tp_clock <= from + d);
-	if (tp_clock < from + d)
-		tp_advance(from + d - 1 - tp_clock);
+	assert_true(tp_now() <= from + d);
+	if (tp_now() < from + d)
+		tp_advance(from + d - 1 - tp_now());
 	tp_expect_none();
 	while (!tp_pending()) {
 		uint64_t next = tp_next_timer();
@@ -252,124 +156,9 @@ const struct tp_seg *tp_expect_after(uint64_t from, uint64_t d)
 		if (next > limit)
 			fail_msg("nothing sent within %llu ms of +%llu ms", (unsigned long long)TP_LATE(d),
 				 (unsigned long long)d);
-		tp_advance(next > tp_clock ? next - tp_clock : 0);
+		tp_advance(next > tp_now() ? next - tp_now() : 0);
 	}
 	return tp_expect();
-}
-
-static int tp_bh_depth;
-static bool tp_in_softirq;
-static unsigned int tp_batch_depth;
-#define TP_FLUSH_MAX 4
-static struct net_rx_flush *tp_flushes[TP_FLUSH_MAX];
-
-bool in_serving_softirq(void)
-{
-	return tp_in_softirq;
-}
-
-/* Registered from tcp_init, which every test's setup calls: once is enough. */
-void net_rx_flush_register(struct net_rx_flush *f)
-{
-	for (unsigned int i = 0; i < TP_FLUSH_MAX; i++) {
-		if (tp_flushes[i] == f)
-			return;
-		if (!tp_flushes[i]) {
-			tp_flushes[i] = f;
-			return;
-		}
-	}
-	fail_msg("too many net_rx_flush handlers");
-}
-
-/* The end of a NET_RX run. */
-static void tp_netrx_flush(void)
-{
-	tp_in_softirq = true;
-	local_bh_disable();
-	for (unsigned int i = 0; i < TP_FLUSH_MAX && tp_flushes[i]; i++)
-		tp_flushes[i]->fn();
-	local_bh_enable();
-	tp_in_softirq = false;
-}
-
-void tp_batch_begin(void)
-{
-	tp_batch_depth++;
-}
-
-void tp_batch_end(void)
-{
-	assert_true(tp_batch_depth > 0);
-	if (--tp_batch_depth == 0)
-		tp_netrx_flush();
-}
-
-void local_bh_disable(void)
-{
-	tp_bh_depth++;
-}
-
-void local_bh_enable(void)
-{
-	assert_true(tp_bh_depth > 0);
-	tp_bh_depth--;
-}
-
-static struct thread tp_thread = { .name = "test" };
-struct thread *current = &tp_thread;
-int (*tp_sleep_hook)(void);
-
-void syscall_enter(void)
-{
-}
-
-void syscall_exit(void)
-{
-}
-
-void init_waitqueue_head(struct wait_queue_head *wq)
-{
-	list_init(&wq->head);
-}
-
-void wake_up(struct wait_queue_head *wq)
-{
-	(void)wq;
-}
-
-void wait_set_wchan(const char *what)
-{
-	(void)what;
-}
-
-void prepare_to_wait(struct wait_queue_head *wq, struct wait_queue_entry *w)
-{
-	local_irq_disable();
-	if (w->thread != current) {
-		w->thread = current;
-		list_add_tail(&w->entry, &wq->head);
-	}
-}
-
-void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *w)
-{
-	(void)wq;
-	if (w->thread == current)
-		list_del(&w->entry);
-	w->thread = NULL;
-}
-
-int wait_sleep_irqoff(uint64_t deadline_ns, bool interruptible)
-{
-	(void)interruptible;
-	assert_int_equal(tp_bh_depth, 0);
-	local_irq_enable();
-	if (deadline_ns != UINT64_MAX && ktime_get_ns() >= deadline_ns)
-		return -ETIMEDOUT;
-	if (!tp_sleep_hook)
-		fail_msg("a socket call would sleep");
-	return tp_sleep_hook();
 }
 
 /* ---- fixtures ------------------------------------------------------------------------ */
@@ -446,16 +235,10 @@ int tp_setup(void **state)
 	sysctl_tcp_mem_max_kb = tp_defaults.mem_max_kb;
 	sysctl_tcp_challenge_ack_limit = tp_defaults.challenge;
 	sysctl_tcp_moderate_rcvbuf = tp_defaults.moderate;
-	tp_clock = 5000000;	/* 5000 s: TSvals and ISN clocks well away from 0 */
-	fake_timer_init(tp_clock);
+	fake_tcp_env_reset(5000000);	/* 5000 s: TSvals and ISN clocks well away from 0 */
 	tcp_init();
 	tp_head = tp_count = 0;
 	tp_xmit_rc = 0;
-	tp_sleep_hook = NULL;
-	tp_bh_depth = 0;
-	tp_batch_depth = 0;
-	tp_dev.mtu = 1500;
-	tp_dev.features = 0;
 	tcp_memory_pressure = false;
 	test_skb_mark();
 	tp_objs_at_setup = tp_objs_live();
@@ -493,7 +276,7 @@ int tp_teardown(void **state)
 	tcp_for_each_socket(tp_collect, NULL);
 	assert_int_equal(tp_nleft, 0);
 	tp_discard();
-	assert_int_equal(tp_bh_depth, 0);
+	assert_int_equal(fake_tcp_env_bh_depth(), 0);
 	test_skb_assert_all_freed();
 	assert_int_equal(tp_objs_live(), tp_objs_at_setup);
 	assert_int_equal(tcp_memory_allocated, 0);
@@ -662,15 +445,7 @@ void tp_inject_raw(be32 saddr, be32 daddr, const void *tcp, uint32_t len, bool b
 	skb->pkt_type = PACKET_HOST;
 	skb->protocol = htons(ETH_P_IP);
 	IPCB(skb)->flags = RTCF_LOCAL;
-	/* As NET_RX delivers it: softirq context, bottom halves off, then
-	 * the end-of-run flush unless a batch goes on. */
-	tp_in_softirq = true;
-	local_bh_disable();
-	tcp_v4_rcv(skb);
-	local_bh_enable();
-	tp_in_softirq = false;
-	if (!tp_batch_depth)
-		tp_netrx_flush();
+	fake_tcp_env_deliver(skb);
 }
 
 void tp_inject(const struct tp_peer *p, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t win,
