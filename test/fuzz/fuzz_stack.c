@@ -219,9 +219,10 @@ void stack_down(void)
 	if (queues || mem)
 		die("%u reassembly queues (%u bytes) outlive their timeout", queues, mem);
 	tcp_fuzz_check_idle();
-	/* After the skb caches are drained (check_all_returned). */
-	check_all_returned();
+	/* The skb caches keep freed buffers: empty first. */
+	skb_cache_drain();
 	kmalloc_check(false);
+	check_all_returned();
 }
 
 /* ---- the echo service ----------------------------------------------------------- */

@@ -287,7 +287,8 @@ void tcp_fuzz_wire_check(unsigned int q, const struct iphdr *iph, const uint8_t 
 		    th->doff_res & 0x0F);
 	if (csum_tcpudp_magic(iph->saddr, iph->daddr, plen, IPPROTO_TCP, csum_partial(l4, plen, 0)))
 		die("tx%u: TCP checksum %04x wrong", q, ntohs(th->check));
-	if (!th->source || !th->dest)
+	/* Port 0 only in a reset answering a segment that used it. */
+	if ((!th->source || !th->dest) && !(th->flags & TCPHDR_RST))
 		die("tx%u: TCP port %u -> %u", q, ntohs(th->source), ntohs(th->dest));
 	/* Every segment but a first SYN and a RST to an ACK-less segment
 	 * carries an ACK; nothing mixes SYN with FIN or RST; URG is never sent. */

@@ -433,8 +433,6 @@ def tcp_seeds():
 # written to build/fuzz/pending/ until it is fixed, since `make unit`
 # replays every file in corpus/.
 PENDING = {
-    "tcp_data_after_close": "F1",
-    "tcp_simultaneous_open": "F2",
 }
 
 
