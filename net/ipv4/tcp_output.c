@@ -641,9 +641,9 @@ bool tcp_write_xmit(struct tcp_sock *tp, unsigned int mss_now, int nonagle, bool
 		} else {
 			limit = tcp_mss_split_point(tp, skb, mss_now, MIN(quota, segs));
 		}
-		if (!limit)
-			break;	/* less than a segment of window left */
 		if (skb->len > limit) {
+			if (!limit)
+				break;	/* less than a segment of window left */
 			skb = tso_fragment(tp, skb, limit, mss_now);
 			if (!skb)
 				break;

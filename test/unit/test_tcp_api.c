@@ -373,6 +373,35 @@ static void test_eaddrinuse(void **state)
 	assert_int_equal(bind(b, (struct sockaddr *)&s, sizeof(s)), 0);
 }
 
+/* SO_REUSEADDR: a new listener on the port of a connection in TIME_WAIT
+ * (which needs the lone FIN of close to go out). */
+static void test_reuseaddr_time_wait(void **state)
+{
+	struct tp_peer p = tp_peer_make(40000, LPORT, 1);
+	struct tp_opts o = tp_linux_syn_opts();
+	struct sockaddr_in s = { .sin_family = AF_INET, .sin_port = htons(LPORT) };
+	int one = 1, lfd, fd, l2;
+	const struct tp_seg *seg;
+
+	(void)state;
+	lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	assert_int_equal(setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)), 0);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&s, sizeof(s)), 0);
+	assert_int_equal(listen(lfd, 4), 0);
+	fd = tp_passive_open(&p, lfd, &o, NULL);
+	assert_int_equal(tp_close(lfd), 0);
+	assert_int_equal(tp_close(fd), 0);
+	seg = tp_expect();
+	p.ack = seg->seq + 1;
+	tp_send(&p, TCPHDR_FIN | TCPHDR_ACK, NULL, 0);
+	tp_discard();
+	l2 = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	assert_int_equal(tp_errno(bind(l2, (struct sockaddr *)&s, sizeof(s))), -EADDRINUSE);
+	assert_int_equal(setsockopt(l2, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)), 0);
+	assert_int_equal(bind(l2, (struct sockaddr *)&s, sizeof(s)), 0);
+	assert_int_equal(listen(l2, 4), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -385,6 +414,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_io_errnos, tp_setup, tp_teardown),
 		cmocka_unit_test_setup_teardown(test_send_buffer_full_eagain, tp_setup, tp_teardown),
 		cmocka_unit_test_setup_teardown(test_eaddrinuse, tp_setup, tp_teardown),
+		cmocka_unit_test_setup_teardown(test_reuseaddr_time_wait, tp_setup, tp_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, tp_group_setup, tp_group_teardown);
