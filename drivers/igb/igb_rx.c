@@ -354,8 +354,9 @@ static void igb_rx_check_depth(struct igb_ring *ring)
 		ring->rx_fill = (uint16_t)(ring->count - 1);
 		return;
 	}
+	/* Below 4 posted the quarter slot is the first one: any waiting frame. */
 	vdesc = IGB_RX_DESC(ring, quarter);
-	if (vdesc->wb.status_error & IGB_RXD_STAT_DD)
+	if (posted >= 4 && (vdesc->wb.status_error & IGB_RXD_STAT_DD))
 		ring->rx_fill = (uint16_t)(ring->count - 1);
 }
 
