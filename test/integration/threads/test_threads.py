@@ -23,9 +23,11 @@ def test_ps_shows_what_services_wait_for(boot):
     rows = {m.group(2): (m.group(1), m.group(3)) for m in
             re.finditer(r"^\s*\d+ ([RSZ])\s+\d+\s+\d+\s+\d+K\s+(\S+)\s+(\S+)", out, re.M)}
     # The UDP echo service sleeps in its socket's receive wait, the DHCP
-    # client in poll; the idle thread waits for nothing.
+    # client and the TCP services in poll's wait (do_poll); the idle thread
+    # waits for nothing.
     assert rows.get("udp-echo") == ("S", "sk_wait_data"), out
-    assert rows.get("dhcp") == ("S", "poll"), out
+    assert rows.get("dhcp") == ("S", "do_poll"), out
+    assert rows.get("tcp-services") == ("S", "do_poll"), out
     assert rows["idle"][1] == "-", out
 
 
