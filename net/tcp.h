@@ -341,6 +341,9 @@ uint32_t tcp_jiffies32(void);		/* ms clock, also TSval's unit */
 struct tcp_info;
 /* TCP_INFO and `ss -ti`: Linux's field meanings (net/socket.h). */
 void tcp_get_info(const struct tcp_sock *tp, struct tcp_info *info);
+/* struct proto's option calls (tcp_sockopt.c). */
+int tcp_setsockopt(struct sock *sk, int level, int name, const void *val, uint32_t len);
+int tcp_getsockopt(struct sock *sk, int level, int name, void *val, uint32_t *len);
 
 /* ---- tcp_output.c ------------------------------------------------------------ */
 /* The article's steps. */
@@ -381,6 +384,12 @@ void tcp_rearm_rto(struct tcp_sock *tp);
 void tcp_reset_xmit_timer(struct tcp_sock *tp, int what, uint32_t when_ms);
 void tcp_clear_xmit_timers(struct tcp_sock *tp);
 void tcp_check_probe_timer(struct tcp_sock *tp);
+/* tcp_output.c's pieces tcp_ctl.c shares: skb segment counts at an MSS (the
+ * second keeps the flight counts right for a sent skb), and the bookkeeping
+ * of a first transmission. */
+void tcp_set_skb_tso_segs(struct sk_buff *skb, unsigned int mss_now);
+void tcp_resegment(struct tcp_sock *tp, struct sk_buff *skb, unsigned int mss_now);
+void tcp_event_new_data_sent(struct tcp_sock *tp, struct sk_buff *skb);
 /* Nagle (RFC 1122 4.2.3.4) flags for tcp_push. */
 #define TCP_NAGLE_OFF  1
 #define TCP_NAGLE_CORK 2
@@ -435,6 +444,11 @@ void tcp_init_transfer(struct tcp_sock *tp);
 /* Options agreed from the peer's SYN (or SYN-ACK) and our sysctls. */
 void tcp_negotiate(struct tcp_sock *tp, const struct tcp_options_received *peer);
 void tcp_fin(struct tcp_sock *tp);
+/* tcp_data_queue.c: data and FIN of an acceptable segment, header pulled;
+ * consumes skb. */
+void tcp_data_queue(struct tcp_sock *tp, struct sk_buff *skb);
+/* An immediate ACK, quick-ACK mode on (a duplicate or out-of-window segment). */
+void tcp_send_dupack(struct tcp_sock *tp);
 void tcp_reset(struct tcp_sock *tp);
 bool tcp_send_challenge_ack(struct tcp_sock *tp);
 void tcp_update_rtt(struct tcp_sock *tp, int64_t rtt_us);
