@@ -402,6 +402,42 @@ static void test_reuseaddr_time_wait(void **state)
 	assert_int_equal(listen(l2, 4), 0);
 }
 
+/* All sockets' queues past tcp_mem_max_kb: the pressure state refuses new
+ * connections (counted, no SYN-ACK) and ends when the reader drains the
+ * queue below three quarters; then a new connection is taken again. */
+static void test_memory_pressure_refuses_then_recovers(void **state)
+{
+	struct tp_peer p = tp_peer_make(40000, LPORT, 1000);
+	struct tp_peer q = tp_peer_make(40001, LPORT, 5000);
+	struct tp_opts o = tp_linux_syn_opts();
+	uint8_t seg[1448], buf[4096];
+	int lfd, fd, fd2;
+	unsigned int n;
+
+	(void)state;
+	memset(seg, 'm', sizeof(seg));
+	sysctl_tcp_mem_max_kb = 64;
+	lfd = tp_listen(LPORT, 8);
+	fd = tp_passive_open(&p, lfd, &o, NULL);
+	for (n = 0; n < 200 && !tcp_memory_pressure; n++)
+		tp_send(&p, TCPHDR_ACK | TCPHDR_PSH, seg, sizeof(seg));
+	assert_true(tcp_memory_pressure);
+	assert_int_equal(tcp_mib.tcp_memory_pressures, 1);
+	tp_discard();
+
+	tp_inject(&q, TCPHDR_SYN, q.seq, 0, 65535, &o, NULL, 0);
+	tp_expect_none();
+	assert_int_equal(tcp_mib.mem_refused_conns, 1);
+
+	while (tp_recvbuf(fd, buf, sizeof(buf)) > 0)
+		;
+	assert_false(tcp_memory_pressure);
+	tp_discard();
+	fd2 = tp_passive_open(&q, lfd, &o, NULL);
+	assert_true(fd2 >= SOCK_FD_BASE);
+	assert_int_equal(tcp_mib.mem_refused_conns, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -415,6 +451,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_send_buffer_full_eagain, tp_setup, tp_teardown),
 		cmocka_unit_test_setup_teardown(test_eaddrinuse, tp_setup, tp_teardown),
 		cmocka_unit_test_setup_teardown(test_reuseaddr_time_wait, tp_setup, tp_teardown),
+		cmocka_unit_test_setup_teardown(test_memory_pressure_refuses_then_recovers, tp_setup,
+						tp_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, tp_group_setup, tp_group_teardown);
