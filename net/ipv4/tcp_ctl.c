@@ -43,16 +43,21 @@ void tcp_send_ack(struct tcp_sock *tp)
 	(void)tcp_transmit_skb(tp, skb, false);
 }
 
+/* At most 40 ms after the first segment left unACKed. The wheel entry is
+ * only ever moved earlier: an ACK sent meanwhile leaves it armed, and when
+ * it fires early for a later segment it re-arms for that one's deadline —
+ * no wheel operation per interactive exchange. */
 void tcp_send_delayed_ack(struct tcp_sock *tp)
 {
 	uint64_t deadline = jiffies() + TCP_DELACK_MAX_MS;
 
 	tp->ack_pending = true;
-	if (tp->ack_sched && tp->delack_timer.expires <= deadline)
+	if (tp->ack_sched)
 		return;
 	tp->ack_sched = true;
 	tp->ato_deadline = deadline;
-	timer_mod(&tp->delack_timer, deadline);
+	if (!timer_pending(&tp->delack_timer) || tp->delack_timer.expires > deadline)
+		timer_mod(&tp->delack_timer, deadline);
 }
 
 /* Queues a control skb (SYN, SYN-ACK, a lone FIN) so that it is

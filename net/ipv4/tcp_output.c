@@ -358,10 +358,7 @@ static void tcp_event_ack_sent(struct tcp_sock *tp)
 	tp->ack_pending = false;
 	tp->rcv_segs_unacked = 0;
 	tp->dsack_pending = false;
-	if (tp->ack_sched) {
-		tp->ack_sched = false;
-		timer_del(&tp->delack_timer);
-	}
+	tp->ack_sched = false;	/* the timer stays armed; it finds nothing owed */
 }
 
 static uint16_t tcp_syn_window(struct tcp_sock *tp)

@@ -129,9 +129,15 @@ static void tcp_write_timer_fire(struct tcp_sock *tp, struct timer_list *t)
 
 static void tcp_delack_timer_fire(struct tcp_sock *tp)
 {
-	tp->ack_sched = false;
-	if (!tp->ack_pending || tp->state == TCP_CLOSE || tp->state == TCP_LISTEN)
+	if (!tp->ack_sched || !tp->ack_pending || tp->state == TCP_CLOSE ||
+	    tp->state == TCP_LISTEN)
 		return;
+	if (tp->ato_deadline > jiffies()) {
+		/* Armed for an earlier ACK that went out meanwhile. */
+		timer_mod(&tp->delack_timer, tp->ato_deadline);
+		return;
+	}
+	tp->ack_sched = false;
 	TCP_INC_STATS(delayed_acks);
 	tp->pingpong = false;
 	tcp_send_ack(tp);
