@@ -676,6 +676,8 @@ static int replay_file(const char *path)
 		perror(path);
 		rc = -1;
 	} else {
+		if (getenv("FUZZ_TRACE"))
+			fprintf(stderr, "== %s\n", path);
 		LLVMFuzzerTestOneInput(buf, (size_t)st.st_size);
 	}
 	if (f)

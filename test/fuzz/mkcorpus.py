@@ -426,6 +426,14 @@ def tcp_seeds():
         record(b"", ctl=POLL | RC_CLOSE | RC_ECHO),
         record(refuse, ctl=APP),
     ], flags=GF_STACK | GF_TCP)
+    # Two connects from port 50000 to the same peer: the second bind is
+    # allowed (SO_REUSEADDR), its connect fails (the 4-tuple is in use) and
+    # the socket is closed without ever being connected.
+    out["tcp_bind_reuse"] = tinp([
+        record(ARP_REQ),
+        record(b"", ctl=POLL | RC_CLOSE | RC_ECHO),
+        record(b"", ctl=POLL | RC_CLOSE | RC_ECHO),
+    ], flags=GF_STACK | GF_TCP | GF_FIX_CSUM)
     return out
 
 
@@ -433,6 +441,7 @@ def tcp_seeds():
 # written to build/fuzz/pending/ until it is fixed, since `make unit`
 # replays every file in corpus/.
 PENDING = {
+    "tcp_bind_reuse": "F3",
 }
 
 
