@@ -627,6 +627,8 @@ static void tcp_close(struct sock *sk)
 	 * tcp_data_queue), as Linux's SHUTDOWN_MASK. */
 	sk->shutdown_rd = true;
 	if (tp->state == TCP_CLOSE) {
+		/* Bound but never (or no longer) connected: the port goes too. */
+		tcp_put_port(tp);
 		tcp_maybe_release(tp);
 	} else if (tp->state == TCP_SYN_SENT) {
 		tcp_done(tp);

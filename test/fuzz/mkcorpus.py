@@ -441,7 +441,6 @@ def tcp_seeds():
 # written to build/fuzz/pending/ until it is fixed, since `make unit`
 # replays every file in corpus/.
 PENDING = {
-    "tcp_bind_reuse": "F3",
 }
 
 
