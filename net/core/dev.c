@@ -151,14 +151,22 @@ int dev_open(struct net_device *dev)
 		return -1;
 	if (dev->up)
 		return 0;
+	/* Bottom halves stay off until the device is up: frames the NIC
+	 * delivers the moment its receiver is on (QEMU hands over what it held)
+	 * are then processed, and answered, by a device that is up, not dropped
+	 * as sent to one still down. ndo_open must not sleep. */
+	local_bh_disable();
 	if (dev->netdev_ops && dev->netdev_ops->ndo_open) {
 		int err = dev->netdev_ops->ndo_open(dev);
 
-		if (err)
+		if (err) {
+			local_bh_enable();
 			return err;
+		}
 	}
 	dev_activate(dev);
 	WRITE_ONCE(dev->up, true);
+	local_bh_enable();
 	call_netdevice_notifiers(NETDEV_UP, dev);
 	return 0;
 }
