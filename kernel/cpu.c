@@ -19,7 +19,22 @@ static int current_bucket = CPU_SYS;
 static uint64_t last_tsc;
 static uint64_t cycles[NR_CPU_BUCKETS];
 static uint64_t shown[NR_CPU_BUCKETS];	/* snapshot at the previous `cpu` */
+/* The part of sys spent inside socket calls (syscall_enter..exit): the
+ * network work done in process context, against softirq's NET_RX/NET_TX. */
+static uint64_t net_sys_cycles;
 char cpu_brand[49];
+
+/* Interrupts off: the cycles since the last charge go to the current bucket,
+ * and to net_sys_cycles too when they were sys inside a socket call. */
+static void charge(uint64_t now)
+{
+	uint64_t d = now - last_tsc;
+
+	cycles[current_bucket] += d;
+	if (current_bucket == CPU_SYS && current && current->syscall_depth)
+		net_sys_cycles += d;
+	last_tsc = now;
+}
 
 int cpu_account_enter(int bucket)
 {
@@ -27,8 +42,7 @@ int cpu_account_enter(int bucket)
 	uint64_t now = rdtsc();
 	int prev = current_bucket;
 
-	cycles[prev] += now - last_tsc;
-	last_tsc = now;
+	charge(now);
 	current_bucket = bucket;
 	local_irq_restore(flags);
 	return prev;
@@ -39,34 +53,44 @@ void cpu_account_exit(int prev)
 	cpu_account_enter(prev);
 }
 
-/* A thread already charged to sys (the services, the shell) stays in sys:
- * the switch would change nothing, so it is skipped, and with it a clock read
- * and an interrupts-off section on either side of every socket call. The
- * bucket read here is this thread's own: an interrupt puts it back before it
- * returns, and a thread that sleeps inside the call gets it back when it
- * runs again. */
+/* The outermost call is a charge point even for a thread already in sys
+ * (the services, the shell): what it did before the call is plain sys, what
+ * it does inside is network sys (net_sys_cycles), and only a clock read at
+ * each edge tells them apart (a few ns per call). The depth changes after the
+ * charge at both edges, so each edge's cycles land on the right side. The bucket given back is this thread's own: an interrupt restores it
+ * before it returns, and a thread that sleeps inside the call gets it back
+ * when it runs again (its sleep is charged to whatever runs meanwhile). */
 void syscall_enter(void)
 {
-	if (current->syscall_depth++ == 0)
-		current->syscall_prev = READ_ONCE(current_bucket) == CPU_SYS ?
-					CPU_SYS : cpu_account_enter(CPU_SYS);
+	if (current->syscall_depth == 0)
+		current->syscall_prev = cpu_account_enter(CPU_SYS);
+	current->syscall_depth++;
 }
 
 void syscall_exit(void)
 {
-	if (--current->syscall_depth == 0 && current->syscall_prev != CPU_SYS)
+	if (current->syscall_depth == 1)
 		cpu_account_exit(current->syscall_prev);
+	current->syscall_depth--;
 }
 
 void cpu_account_snapshot(uint64_t out[NR_CPU_BUCKETS])
 {
 	unsigned long flags = local_irq_save();
-	uint64_t now = rdtsc();
-
-	cycles[current_bucket] += now - last_tsc;
-	last_tsc = now;
+	charge(rdtsc());
 	memcpy(out, cycles, sizeof(cycles));
 	local_irq_restore(flags);
+}
+
+uint64_t cpu_net_sys_cycles(void)
+{
+	unsigned long flags = local_irq_save();
+	uint64_t v;
+
+	charge(rdtsc());
+	v = net_sys_cycles;
+	local_irq_restore(flags);
+	return v;
 }
 
 void cpu_init(void)
@@ -109,8 +133,12 @@ static int cmd_cpu(int argc, char **argv)
 {
 	uint64_t now[NR_CPU_BUCKETS], delta[NR_CPU_BUCKETS];
 
-	(void)argc;
-	(void)argv;
+	if (argc >= 2 && strcmp(argv[1], "-w") == 0)
+		return cpu_watch_cmd(argc - 2, argv + 2);
+	if (argc != 1) {
+		kprintf("usage: cpu [-w [SEC [COUNT]]]\n");
+		return -1;
+	}
 	cpu_account_snapshot(now);
 	for (int i = 0; i < NR_CPU_BUCKETS; i++) {
 		delta[i] = now[i] - shown[i];
@@ -126,7 +154,8 @@ static int cmd_cpu(int argc, char **argv)
 			(unsigned long long)tsc_to_ns(now[i]) / NSEC_PER_MSEC);
 	return 0;
 }
-SHELL_COMMAND("cpu", "CPU time split into user, sys, softirq, hardirq and idle", cmd_cpu);
+SHELL_COMMAND("cpu", "[-w [SEC [COUNT]]]: CPU time split into user, sys, softirq, hardirq and idle;"
+	      " -w: a line per SEC (default 1) with the network work's sys/softirq split", cmd_cpu);
 
 static int cmd_uptime(int argc, char **argv)
 {

@@ -22,6 +22,22 @@ void cpu_account_exit(int prev);
 void syscall_enter(void);
 void syscall_exit(void);
 void cpu_account_snapshot(uint64_t cycles[NR_CPU_BUCKETS]);
+/* TSC cycles of sys spent inside socket calls since boot: network work in
+ * process context (the rest of sys is the shell, services' own code, boot). */
+uint64_t cpu_net_sys_cycles(void);
+
+/* `cpu -w [SEC [COUNT]]` (kernel/cpu_watch.c): argv after the -w. */
+int cpu_watch_cmd(int argc, char **argv);
+/* One interval's counters, as cpu -w samples them. */
+struct cpu_sample {
+	uint64_t cycles[NR_CPU_BUCKETS];
+	uint64_t net_sys_cycles;	/* cpu_net_sys_cycles() */
+	uint64_t net_softirq_ns;	/* time inside NET_RX and NET_TX handlers */
+};
+/* The line for the interval from a to b: the five buckets' shares of it and
+ * the network work's split between sys and softirq. Returns snprintf's count. */
+int cpu_watch_format(char *buf, unsigned long size, unsigned int index,
+		     const struct cpu_sample *a, const struct cpu_sample *b);
 
 extern char cpu_brand[49];
 void cpu_init(void);

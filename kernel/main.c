@@ -1,6 +1,7 @@
 /* Boot: the init order, then the main loop. Each step needs only the ones
  * above it; the comments say what forces the order where it is not obvious. */
 #include <stdio.h>
+#include <string.h>
 #include "kernel/acpi.h"
 #include "kernel/bootinfo.h"
 #include "kernel/cmdline.h"
@@ -21,6 +22,7 @@
 #include "kernel/softirq.h"
 #include "kernel/time.h"
 #include "net/net_start.h"
+#include "net/netdevice.h"
 
 KPARAM_INT("loglevel", console_loglevel, 0, 7, "console log level (3 errors .. 7 debug)");
 
@@ -78,9 +80,14 @@ SHELL_COMMAND("cmdline", "boot command line and every option's value", cmd_cmdli
 
 static int cmd_softirqs(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	if (argc == 2 && strcmp(argv[1], "-v") == 0)
+		return softirqs_verbose();
+	if (argc != 1) {
+		kprintf("usage: softirqs [-v]\n");
+		return -1;
+	}
 	softirq_dump();
 	return 0;
 }
-SHELL_COMMAND("softirqs", "softirq counts per type, like /proc/softirqs", cmd_softirqs);
+SHELL_COMMAND("softirqs", "[-v]: softirq counts per type, like /proc/softirqs; -v: NET_RX/NET_TX by cause",
+	      cmd_softirqs);

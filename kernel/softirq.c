@@ -96,8 +96,11 @@ static void run_softirqs(struct softirq_cpu *s)
 
 			pending &= pending - 1;
 			if (softirq_action[nr]) {
+				uint64_t t0 = ktime_get_ns();
+
 				softirq_action[nr]();
 				s->stats.run[nr]++;
+				s->stats.time_ns[nr] += ktime_get_ns() - t0;
 			}
 		}
 		local_irq_disable();

@@ -76,6 +76,28 @@ struct napi_struct {
 	int (*poll)(struct napi_struct *napi, int budget);
 	struct net_device *dev;
 	uint64_t polls, completes;
+	/* What the last poll found to do, told by the driver (napi_report):
+	 * frames received and TX completions reaped. net_rx_action clears both
+	 * before each poll and counts the poll as rx-only, tx-only or both
+	 * (`softirqs -v`). */
+	unsigned int last_rx, last_tx_done;
+};
+
+/* Poll side: record this poll's work for the cause counters. Plain stores of
+ * counts the driver has anyway; no register is read. */
+static inline void napi_report(struct napi_struct *napi, unsigned int rx, unsigned int tx_done)
+{
+	napi->last_rx = rx;
+	napi->last_tx_done = tx_done;
+}
+
+/* What a NAPI poll, or a whole NET_RX run, found to do (`softirqs -v`). */
+enum napi_cause {
+	NAPI_CAUSE_NONE,	/* nothing: a spurious schedule, or work taken by an earlier poll */
+	NAPI_CAUSE_RX,		/* received frames only */
+	NAPI_CAUSE_TX,		/* TX completions only */
+	NAPI_CAUSE_BOTH,	/* both in the same poll (run) */
+	NAPI_CAUSES
 };
 
 #define NAPI_STATE_SCHED 0
@@ -249,9 +271,18 @@ struct softnet_stats {
 	uint64_t tx_qdisc_net_tx;	/* sent by a qdisc run from NET_TX */
 	uint64_t tx_sched[SCHED_REASONS];
 	uint64_t tx_action_runs;	/* net_tx_action calls */
+	uint64_t rx_polls_by[NAPI_CAUSES];	/* NAPI polls by what they did */
+	uint64_t rx_runs_by[NAPI_CAUSES];	/* net_rx_action runs: union of their polls */
+	/* net_tx_action runs by the reasons that queued the qdiscs they served
+	 * (a run raised for two reasons counts under both); the last slot is
+	 * runs with no qdisc queued (held-back device events only). */
+	uint64_t tx_runs_by[SCHED_REASONS + 1];
 	uint64_t link_events_deferred;	/* notifier events held back out of IRQ context */
 };
 void softnet_get_stats(struct softnet_stats *st);
+/* `softirqs -v`: the /proc/softirqs table, then NET_RX runs and polls by what
+ * they did and NET_TX runs and raises by why (net/core/softirq_causes.c). */
+int softirqs_verbose(void);
 
 /* Per-CPU device-layer state (one CPU). The poll list and the output queue
  * are shared with hard IRQ (napi_schedule, netif_tx_wake_queue) and touched
@@ -262,6 +293,7 @@ struct softnet_data {
 	struct Qdisc *output_queue;	/* qdiscs waiting for NET_TX, by next_sched */
 	struct Qdisc **output_queue_tailp;
 	bool in_net_tx;			/* inside net_tx_action: runs count as NET_TX's */
+	uint32_t tx_sched_why;		/* 1 << reason for the qdiscs now on output_queue */
 	struct softnet_stats stats;
 } __aligned(64);
 

@@ -329,9 +329,17 @@ static void list_splice_front_init(struct list_head *from, struct list_head *to)
 	list_init(from);
 }
 
-static int napi_poll(struct softnet_data *sd, struct napi_struct *n)
+/* The cause bits of one poll: bit 0 received frames, bit 1 TX completions,
+ * so that enum napi_cause is the bits themselves. */
+static unsigned int napi_poll_cause(const struct napi_struct *n)
+{
+	return (n->last_rx ? NAPI_CAUSE_RX : 0) | (n->last_tx_done ? NAPI_CAUSE_TX : 0);
+}
+
+static int napi_poll(struct softnet_data *sd, struct napi_struct *n, unsigned int *cause)
 {
 	static bool warned;
+	unsigned int did;
 	int work;
 
 	if (unlikely(!n->poll)) {
@@ -343,7 +351,12 @@ static int napi_poll(struct softnet_data *sd, struct napi_struct *n)
 		return 0;
 	}
 	n->polls++;
+	n->last_rx = 0;
+	n->last_tx_done = 0;
 	work = n->poll(n, n->weight);
+	did = napi_poll_cause(n);
+	sd->stats.rx_polls_by[did]++;
+	*cause |= did;
 	if (unlikely(work < 0 || work > n->weight)) {
 		sd->stats.poll_bugs++;
 		if (!warned) {
@@ -381,6 +394,7 @@ static void net_rx_action(void)
 	uint64_t deadline = ktime_get_ns() + NET_RX_TIME_LIMIT_NS;
 	int budget = NET_RX_BUDGET;
 	struct list_head list;
+	unsigned int cause = NAPI_CAUSE_NONE;
 	unsigned long flags;
 
 	sd->stats.rx_action_runs++;
@@ -395,7 +409,7 @@ static void net_rx_action(void)
 		int work;
 
 		list_del(&n->poll_list);
-		work = napi_poll(sd, n);
+		work = napi_poll(sd, n, &cause);
 		/* SCHED clear: the driver completed anyway. Listed: it completed and
 		 * an interrupt scheduled it again already. DISABLE: napi_disable
 		 * holds it. In every case not ours to poll again. */
@@ -416,6 +430,7 @@ static void net_rx_action(void)
 			break;
 		}
 	}
+	sd->stats.rx_runs_by[cause]++;
 	net_rx_flush_run();
 	if (!list_empty(&list)) {
 		flags = local_irq_save();
@@ -725,6 +740,7 @@ void __netif_schedule(struct Qdisc *q, enum netif_sched_reason why)
 		*sd->output_queue_tailp = q;
 		sd->output_queue_tailp = &q->next_sched;
 		sd->stats.tx_sched[why]++;
+		sd->tx_sched_why |= 1U << why;
 		raise_softirq_irqoff(NET_TX_SOFTIRQ);
 	}
 	local_irq_restore(flags);
@@ -741,6 +757,7 @@ static void net_tx_action(void)
 	struct softnet_data *sd = this_softnet();
 	struct Qdisc *head;
 	unsigned long flags;
+	uint32_t why;
 
 	sd->stats.tx_action_runs++;
 	linkwatch_run_queue();
@@ -748,7 +765,14 @@ static void net_tx_action(void)
 	head = sd->output_queue;
 	sd->output_queue = NULL;
 	sd->output_queue_tailp = &sd->output_queue;
+	why = sd->tx_sched_why;
+	sd->tx_sched_why = 0;
 	local_irq_restore(flags);
+	if (!why)
+		sd->stats.tx_runs_by[SCHED_REASONS]++;
+	for (unsigned int r = 0; r < SCHED_REASONS; r++)
+		if (why & (1U << r))
+			sd->stats.tx_runs_by[r]++;
 
 	sd->in_net_tx = true;
 	while (head) {
