@@ -39,7 +39,11 @@ int cpu_watch_format(char *buf, unsigned long size, unsigned int index,
 	net_si_ns = b->net_softirq_ns - a->net_softirq_ns;
 	net = net_sys_ns + net_si_ns;
 
-	n = snprintf(buf, size, "%3u:", index);
+	/* The interval as measured: under load the watcher, a thread like any
+	 * other, may wake later than SEC asked. */
+	n = snprintf(buf, size, "%3u: %llu.%03llu s", index,
+		     (unsigned long long)(tsc_to_ns(total) / NSEC_PER_SEC),
+		     (unsigned long long)(tsc_to_ns(total) % NSEC_PER_SEC / NSEC_PER_MSEC));
 	for (int i = 0; i < NR_CPU_BUCKETS && n >= 0; i++) {
 		len += n;
 		pm = pm_int(d[i], total);
@@ -51,7 +55,7 @@ int cpu_watch_format(char *buf, unsigned long size, unsigned int index,
 	len += n;
 	pm = pm_int(net_sys_ns, net);
 	n = snprintf(buf + MIN((unsigned long)len, size), size - MIN((unsigned long)len, size),
-		     " | net sys %3llu.%llu%% softirq %3llu.%llu%% (%llu.%03llu ms / %llu.%03llu ms)",
+		     " | net sys %3llu.%llu%% softirq %3llu.%llu%% (sys %llu.%03llu ms, softirq %llu.%03llu ms)",
 		     pm / 10, pm % 10, net ? (1000 - pm) / 10 : 0, net ? (1000 - pm) % 10 : 0,
 		     (unsigned long long)(net_sys_ns / NSEC_PER_MSEC),
 		     (unsigned long long)(net_sys_ns % NSEC_PER_MSEC / NSEC_PER_USEC),
