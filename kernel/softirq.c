@@ -18,6 +18,9 @@ struct softirq_cpu {
 	unsigned int bh_disable_depth;
 	bool serving;			/* inside run_softirqs(), which never nests */
 	int hardirq_prev_bucket;	/* CPU time bucket the outermost IRQ interrupted */
+	/* Hard IRQ time taken while serving (handlers run with interrupts on),
+	 * left out of the handlers' time_ns so that it is theirs alone. */
+	uint64_t hardirq_start_ns, hardirq_in_softirq_ns;
 	struct softirq_stats stats;
 } __aligned(64);
 
@@ -96,11 +99,17 @@ static void run_softirqs(struct softirq_cpu *s)
 
 			pending &= pending - 1;
 			if (softirq_action[nr]) {
+				/* Clock first and IRQ sum second at the start, the
+				 * other way round at the end: an interrupt between
+				 * two reads then only adds to the handler's time,
+				 * and the difference cannot go below zero. */
 				uint64_t t0 = ktime_get_ns();
+				uint64_t irq = READ_ONCE(s->hardirq_in_softirq_ns);
 
 				softirq_action[nr]();
 				s->stats.run[nr]++;
-				s->stats.time_ns[nr] += ktime_get_ns() - t0;
+				irq = READ_ONCE(s->hardirq_in_softirq_ns) - irq;
+				s->stats.time_ns[nr] += ktime_get_ns() - t0 - irq;
 			}
 		}
 		local_irq_disable();
@@ -159,8 +168,11 @@ void irq_enter(void)
 {
 	struct softirq_cpu *s = this_softirq_cpu();
 
-	if (s->hardirq_depth++ == 0)
+	if (s->hardirq_depth++ == 0) {
 		s->hardirq_prev_bucket = cpu_account_enter(CPU_HARDIRQ);
+		if (s->serving)
+			s->hardirq_start_ns = ktime_get_ns();
+	}
 	barrier();
 }
 
@@ -177,6 +189,8 @@ void irq_exit(void)
 	/* Normally already off; saving makes a misuse return in the state it came. */
 	flags = local_irq_save();
 	if (--s->hardirq_depth == 0) {
+		if (s->serving)
+			s->hardirq_in_softirq_ns += ktime_get_ns() - s->hardirq_start_ns;
 		cpu_account_exit(s->hardirq_prev_bucket);
 		if (s->pending && !s->serving && s->bh_disable_depth == 0)
 			run_softirqs(s);

@@ -60,7 +60,7 @@ bool in_interrupt(void);
 struct softirq_stats {
 	uint64_t run[NR_SOFTIRQS];	/* handler invocations */
 	uint64_t raised[NR_SOFTIRQS];	/* raise calls, including already-pending ones */
-	uint64_t time_ns[NR_SOFTIRQS];	/* time inside each handler (`cpu -w` network split) */
+	uint64_t time_ns[NR_SOFTIRQS];	/* inside each handler, less hard IRQs (`cpu -w`) */
 	uint64_t budget_exhausted;	/* calls that stopped on SOFTIRQ_BUDGET_NS */
 	uint64_t restart_limited;	/* calls that stopped on SOFTIRQ_MAX_PASSES */
 };
