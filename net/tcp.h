@@ -146,7 +146,6 @@ struct tcp_sock {
 	bool release_pending;
 	bool nodelay, cork;	/* TCP_NODELAY, TCP_CORK */
 	bool keepalive;		/* SO_KEEPALIVE */
-	bool linger0;		/* SO_LINGER on with 0 s: close sends RST */
 	bool pingpong;		/* interactive: replies carry the ACKs (Linux's pingpong mode) */
 
 	/* Sequence space (RFC 9293 3.3.1). */
@@ -166,7 +165,6 @@ struct tcp_sock {
 	uint32_t ts_recent;	/* RFC 7323 TS.Recent */
 	uint32_t ts_recent_stamp;	/* seconds, when ts_recent was taken (PAWS 24 days) */
 	uint32_t tsoffset;	/* added to our clock in TSval (RFC 7323 5.4) */
-	uint32_t rcv_tsecr_last;	/* highest TSecr seen, for RTT from timestamps */
 
 	/* Congestion control. */
 	uint32_t snd_cwnd, snd_ssthresh, snd_cwnd_cnt, snd_cwnd_clamp;
@@ -197,8 +195,6 @@ struct tcp_sock {
 	uint64_t rtx_deadline;	/* jiffies; the retransmit / persist timer fires then */
 	uint64_t retrans_stamp;	/* jiffies of the first unanswered retransmission, 0: none */
 	uint8_t pending;	/* which of ICSK_TIME_* the retransmit timer serves */
-	uint32_t rtt_seq;	/* Karn: snd_nxt when the timed segment went out */
-	uint64_t rtt_ns;	/* when it went out (no timestamps) */
 
 	/* Delayed ACK. */
 	bool ack_pending;	/* an ACK is owed */
@@ -277,25 +273,24 @@ struct tcp_mib {
 	uint64_t in_segs, out_segs, retrans_segs, in_errs, out_rsts, in_csum_errors;
 	/* TcpExt (Linux's LINUX_MIB_* names) */
 	uint64_t syncookies_sent, syncookies_recv, syncookies_failed;
-	uint64_t embryonic_rsts, prune_called, ofo_pruned, rcv_pruned;
+	uint64_t prune_called, ofo_pruned, rcv_pruned;
 	uint64_t tw_recycled, tw_killed, paws_active, paws_estab;
 	uint64_t delayed_acks, delayed_ack_lost, listen_overflows, listen_drops;
-	uint64_t tcp_hp_hits, tcp_pure_acks, tcp_hp_acks;
-	uint64_t tcp_reno_recovery, tcp_sack_recovery, tcp_sack_reneging;
-	uint64_t tcp_loss_undo, tcp_timeouts, tcp_reno_failures, tcp_sack_failures;
-	uint64_t tcp_fast_retrans, tcp_slow_start_retrans, tcp_lost_retransmit;
+	uint64_t tcp_pure_acks;
+	uint64_t tcp_reno_recovery, tcp_sack_recovery;
+	uint64_t tcp_timeouts;
+	uint64_t tcp_fast_retrans, tcp_slow_start_retrans;
 	uint64_t tcp_dsack_old_sent, tcp_dsack_ofo_sent, tcp_dsack_recv;
 	uint64_t tcp_abort_on_data, tcp_abort_on_close, tcp_abort_on_memory;
 	uint64_t tcp_abort_on_timeout, tcp_abort_on_linger, tcp_memory_pressures;
-	uint64_t tcp_sack_discard, tcp_dsack_ignored_old, tcp_spurious_rtos;
-	uint64_t tcp_backlog_drop, tcp_min_ttl_drop, tcp_defer_accept_drop;
+	uint64_t tcp_sack_discard;
 	uint64_t tcp_req_q_full_drop, tcp_req_q_full_do_cookies;
 	uint64_t tcp_ofo_queue, tcp_ofo_drop, tcp_ofo_merge;
 	uint64_t tcp_challenge_ack, tcp_syn_challenge, tcp_ack_skipped_challenge;
 	uint64_t tcp_rcv_q_drop, tcp_zero_window_drop, tcp_win_probe, tcp_keep_alive;
 	uint64_t tcp_orig_data_sent, tcp_want_zero_window_adv, tcp_to_zero_window_adv;
-	uint64_t tcp_from_zero_window_adv, tcp_auto_corking, tcp_syn_retrans;
-	uint64_t tcp_ack_compressed, tcp_tso_split;
+	uint64_t tcp_from_zero_window_adv, tcp_syn_retrans;
+	uint64_t tcp_batch_acks, tcp_tso_split;
 	/* ours: drop reasons Linux counts only as InErrs or not at all */
 	uint64_t in_bad_doff, in_bad_opts, in_bad_flags, in_short;
 	uint64_t in_no_socket, in_closed_data, in_out_of_window, in_old_ack;

@@ -427,7 +427,7 @@ static void tcp_flush_deferred_acks(void)
 		tp->ack_defer_next = NULL;
 		tp->ack_deferred = false;
 		if (tp->ack_pending && tp->state != TCP_CLOSE) {
-			TCP_INC_STATS(tcp_ack_compressed);
+			TCP_INC_STATS(tcp_batch_acks);
 			tcp_send_ack(tp);
 		}
 		tcp_unhold(tp);
