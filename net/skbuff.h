@@ -269,6 +269,9 @@ enum skb_copy_kind {
 void skb_count_copy(enum skb_copy_kind kind, uint32_t bytes);
 /* The byte count of one kind (tests, benchmarks). */
 uint64_t skb_copy_bytes(enum skb_copy_kind kind);
+/* Bytes the socket calls sent or received (the base of the copy ratios
+ * `netstat -s` shows under Copies). */
+void skb_count_app_bytes(bool sent, uint32_t bytes);
 
 struct skb_stats {
 	uint64_t allocated, freed, alloc_failures, clones;

@@ -21,18 +21,21 @@ struct snmp_mib {
 	const void *base;
 	const struct snmp_field *fields;
 	uint32_t n;
+	/* Derived values (ratios) brought up to date before a read; optional. */
+	void (*refresh)(void);
 };
 
 #define SNMP_FIELD(type, member, nm) { (nm), offsetof(type, member) }
 
 #define __SNMP_CAT2(a, b) a##b
 #define __SNMP_CAT(a, b) __SNMP_CAT2(a, b)
-#define SNMP_MIB(sec, basep, fieldarr)						\
+#define SNMP_MIB_REFRESH(sec, basep, fieldarr, fn)				\
 	static const struct snmp_mib __SNMP_CAT(__snmp_mib_, __COUNTER__)	\
 	__used __section("snmpmibs") __aligned(8) = {				\
 		.section = (sec), .base = (basep), .fields = (fieldarr),	\
-		.n = ARRAY_SIZE(fieldarr),					\
+		.n = ARRAY_SIZE(fieldarr), .refresh = (fn),			\
 	}
+#define SNMP_MIB(sec, basep, fieldarr) SNMP_MIB_REFRESH(sec, basep, fieldarr, NULL)
 
 /* The value of one counter by its nstat name (tests and benchmarks); false if
  * no layer has it. */

@@ -594,6 +594,8 @@ ssize_t sendto(int fd, const void *buf, size_t len, int flags,
 		rc = sockaddr_get(dest, dlen, false, &a, &port, &unspec);
 	if (!rc)
 		rc = sf->sk.sk_prot->sendmsg(&sf->sk, buf, len, flags, a, port, dest != NULL);
+	if (rc > 0)
+		skb_count_app_bytes(true, (uint32_t)rc);
 	return sock_return(sf, rc);
 }
 
@@ -615,6 +617,8 @@ ssize_t recvfrom(int fd, void *buf, size_t len, int flags,
 		rc = -EFAULT;
 	} else {
 		rc = sf->sk.sk_prot->recvmsg(&sf->sk, buf, len, flags, &a, &port);
+		if (rc > 0 && !(flags & MSG_PEEK))
+			skb_count_app_bytes(false, (uint32_t)rc);
 		if (rc >= 0)
 			sockaddr_put(src, slen, a, port);
 	}

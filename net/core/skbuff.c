@@ -60,6 +60,10 @@ struct skb_copy_mib {
 	uint64_t bytes[SKB_COPY_KINDS];
 	uint64_t clones_made;
 	uint64_t clone_bytes_shared;	/* data bytes a clone pointed at instead of copying */
+	uint64_t app_sent, app_received;	/* bytes the socket calls moved */
+	/* Derived at read: bytes copied on the way out per byte sent, and on
+	 * the way in per byte received, in thousandths. */
+	uint64_t per_sent_milli, per_received_milli;
 };
 static struct skb_copy_mib copy_mib;
 
@@ -75,9 +79,39 @@ static const struct snmp_field copy_fields[] = {
 	SNMP_FIELD(struct skb_copy_mib, bytes[SKB_COPY_TCP_SPLIT], "CopyTcpSplit"),
 	SNMP_FIELD(struct skb_copy_mib, clones_made, "ClonesMade"),
 	SNMP_FIELD(struct skb_copy_mib, clone_bytes_shared, "CloneBytesShared"),
+	SNMP_FIELD(struct skb_copy_mib, app_sent, "AppBytesSent"),
+	SNMP_FIELD(struct skb_copy_mib, app_received, "AppBytesReceived"),
+	SNMP_FIELD(struct skb_copy_mib, per_sent_milli, "CopiedPerByteSentMilli"),
+	SNMP_FIELD(struct skb_copy_mib, per_received_milli, "CopiedPerByteReceivedMilli"),
 };
-_Static_assert(ARRAY_SIZE(copy_fields) == SKB_COPY_KINDS + 2, "a name for every copy kind");
-SNMP_MIB("Copies", &copy_mib, copy_fields);
+_Static_assert(ARRAY_SIZE(copy_fields) == SKB_COPY_KINDS + 6, "a name for every copy kind");
+
+/* Copies made while sending (into the skb, then whatever the way down
+ * adds) against the bytes sent, and reassembly plus the copy to the user
+ * against the bytes received. */
+static void copy_ratios_refresh(void)
+{
+	static const enum skb_copy_kind out[] = {
+		SKB_COPY_USER_TO_SKB, SKB_COPY_FRAGMENT, SKB_COPY_LINEARIZE, SKB_COPY_HEADER_COW,
+		SKB_COPY_EXPAND, SKB_COPY_GSO, SKB_COPY_TCP_SPLIT,
+	};
+	uint64_t sent = READ_ONCE(copy_mib.app_sent), recv = READ_ONCE(copy_mib.app_received);
+	uint64_t copied_out = 0, copied_in;
+
+	for (size_t i = 0; i < ARRAY_SIZE(out); i++)
+		copied_out += READ_ONCE(copy_mib.bytes[out[i]]);
+	copied_in = READ_ONCE(copy_mib.bytes[SKB_COPY_SKB_TO_USER]) +
+		    READ_ONCE(copy_mib.bytes[SKB_COPY_REASSEMBLY]);
+	copy_mib.per_sent_milli = sent ? copied_out * 1000 / sent : 0;
+	copy_mib.per_received_milli = recv ? copied_in * 1000 / recv : 0;
+}
+SNMP_MIB_REFRESH("Copies", &copy_mib, copy_fields, copy_ratios_refresh);
+
+void skb_count_app_bytes(bool sent, uint32_t bytes)
+{
+	__atomic_fetch_add(sent ? &copy_mib.app_sent : &copy_mib.app_received, bytes,
+			   __ATOMIC_RELAXED);
+}
 
 /* Callers copy from process context with bottom halves enabled as well as
  * from softirqs, so the add is one atomic instruction: nothing can come

@@ -21,6 +21,8 @@ bool snmp_get(const char *name, uint64_t *value)
 	for (const struct snmp_mib *m = __start_snmpmibs; m < __stop_snmpmibs; m++)
 		for (uint32_t i = 0; i < m->n; i++)
 			if (!strcmp(m->fields[i].name, name)) {
+				if (m->refresh)
+					m->refresh();
 				*value = snmp_read(m, i);
 				return true;
 			}
@@ -51,6 +53,8 @@ static void show_section(const char *section, bool exact)
 			kprintf("#%s\n", m->section);
 			header = true;
 		}
+		if (m->refresh)
+			m->refresh();
 		for (uint32_t i = 0; i < m->n; i++)
 			kprintf("%-32s %-16llu %6s\n", m->fields[i].name,
 				(unsigned long long)snmp_read(m, i), "0.0");

@@ -342,6 +342,46 @@ static void test_copy_counters(void **state)
 	assert_int_equal(skb_copy_bytes(SKB_COPY_KINDS), 0);
 }
 
+/* The ratios: send-side copies per byte the socket calls sent, receive-side
+ * copies per byte they received, in thousandths, refreshed at each read.
+ * The copy counters only grow, so the test works with differences and
+ * reads the totals the ratio is made of. */
+static void test_copy_ratios(void **state)
+{
+	static const char *const out[] = {
+		"CopyUserToSkb", "CopyFragment", "CopyLinearize", "CopyHeaderCow",
+		"CopyExpandHead", "CopyGso", "CopyTcpSplit",
+	};
+	uint64_t sent, recv, copied_out = 0, to_user, reasm, milli;
+
+	(void)state;
+	skb_count_app_bytes(true, 4000);
+	skb_count_app_bytes(false, 3000);
+	skb_count_copy(SKB_COPY_USER_TO_SKB, 4000);
+	skb_count_copy(SKB_COPY_GSO, 2000);
+	skb_count_copy(SKB_COPY_SKB_TO_USER, 3000);
+	assert_true(snmp_get("AppBytesSent", &sent));
+	assert_true(snmp_get("AppBytesReceived", &recv));
+	for (size_t i = 0; i < ARRAY_SIZE(out); i++) {
+		uint64_t v;
+
+		assert_true(snmp_get(out[i], &v));
+		copied_out += v;
+	}
+	assert_true(snmp_get("CopySkbToUser", &to_user));
+	assert_true(snmp_get("CopyReassembly", &reasm));
+	assert_true(sent >= 4000 && recv >= 3000);
+	assert_true(snmp_get("CopiedPerByteSentMilli", &milli));
+	assert_int_equal(milli, copied_out * 1000 / sent);
+	assert_true(milli > 0);
+	assert_true(snmp_get("CopiedPerByteReceivedMilli", &milli));
+	assert_int_equal(milli, (to_user + reasm) * 1000 / recv);
+	/* More bytes sent without a copy (zero-copy, later): the ratio falls. */
+	skb_count_app_bytes(true, (uint32_t)sent);
+	assert_true(snmp_get("CopiedPerByteSentMilli", &milli));
+	assert_int_equal(milli, copied_out * 1000 / (2 * sent));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -354,6 +394,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_checksum_help, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checksum_help_tcp, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copy_counters, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_copy_ratios, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, test_skb_arena_group_setup,
 				      test_skb_arena_group_teardown);
