@@ -50,6 +50,15 @@ def test_echo_20mb_sha256(tap):
     assert counter_delta(before, after, "TcpInSegs") > 20 * MB // 65536
     assert counter_delta(before, after, "TcpEstabResets") == 0
     assert after.get("TcpCurrEstab") == before.get("TcpCurrEstab")
+    # One copy each way per echoed byte (the article's third question): the
+    # service's recv copies out of the RX buffers, its send into the write
+    # queue; the hello above is the only other traffic.
+    n = 20 * MB + 5
+    assert counter_delta(before, after, "CopySkbToUser") == n
+    assert counter_delta(before, after, "CopyUserToSkb") == n
+    assert counter_delta(before, after, "AppBytesSent") == n
+    assert counter_delta(before, after, "AppBytesReceived") == n
+    assert after["CopiedPerByteReceivedMilli"] == 1000
 
 
 def test_echo_socat(tap):
