@@ -2,8 +2,9 @@
  * the stack calls the algorithm on ACKs, on loss and on state changes; the
  * algorithm moves snd_cwnd and snd_ssthresh. CUBIC (RFC 9438) is the default,
  * as on Linux; NewReno (RFC 5681 / RFC 6582) is selectable with the command
- * line word tcp_cc=newreno|cubic or `sysctl net.ipv4.tcp_congestion_control`
- * (new connections take it).
+ * line word tcp_cc=newreno|cubic or the shell's `tcp_cc NAME` (new
+ * connections take it; sysctls are integers only), and per socket with
+ * setsockopt(TCP_CONGESTION).
  *
  * All counts are in segments (snd_cwnd, snd_ssthresh), as Linux keeps them. */
 #ifndef RINGOS_NET_TCP_CONG_H
