@@ -155,6 +155,7 @@ struct tcp_sock {
 	uint32_t rcv_nxt, rcv_wup, rcv_wnd, copied_seq;
 	uint32_t iss, irs;
 	uint32_t pushed_seq;	/* write_seq at the last forced push */
+	uint32_t snd_sml;	/* end of the last short segment sent (Minshall's Nagle) */
 
 	/* Options negotiated. */
 	struct tcp_options_received rx_opt;

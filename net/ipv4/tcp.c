@@ -424,7 +424,7 @@ out:
 	if (copied) {
 		struct sk_buff *tail = tcp_write_queue_tail(tp);
 
-		if (tail && tp->send_head && !(flags & MSG_MORE) && !tp->cork)
+		if (tail && tp->send_head && !(flags & MSG_MORE))
 			tcp_mark_push(tp, tail);
 		tcp_push(tp, flags, mss_now, tcp_nonagle(tp));
 	}

@@ -543,21 +543,40 @@ struct sk_buff *tcp_fragment_at(struct tcp_sock *tp, struct sk_buff *skb, uint32
 	return tso_fragment(tp, skb, len, tcp_current_mss(tp));
 }
 
-/* How much of skb to send now: up to the receive window and cwnd quota,
- * whole segments unless this is the queue's last bytes (Linux's rule). */
+/* Nagle (RFC 1122 4.2.3.4) as Linux has it, with Minshall's refinement: a
+ * short segment waits only while another short one is unACKed (snd_sml),
+ * and always while corked; TCP_NODELAY, a forced push or a FIN send it. */
+static bool tcp_nagle_holds(const struct tcp_sock *tp, const struct sk_buff *skb, int nonagle)
+{
+	if (nonagle & TCP_NAGLE_PUSH)
+		return false;
+	if (TCP_SKB_CB(skb)->tcp_flags & TCPHDR_FIN)
+		return false;
+	if (nonagle & TCP_NAGLE_CORK)
+		return true;
+	return !(nonagle & TCP_NAGLE_OFF) && tp->packets_out && after(tp->snd_sml, tp->snd_una);
+}
+
+/* How much of skb to send now: whole segments up to the receive window and
+ * the cwnd quota; a short last segment only at the queue's end and only if
+ * Nagle lets it go (Linux's rule). */
 static unsigned int tcp_mss_split_point(const struct tcp_sock *tp, const struct sk_buff *skb,
-					unsigned int mss_now, unsigned int max_segs)
+					unsigned int mss_now, unsigned int max_segs, int nonagle)
 {
 	uint32_t window = tcp_wnd_end(tp) - TCP_SKB_CB(skb)->seq;
 	uint32_t max_len = mss_now * max_segs;
-	uint32_t needed;
+	bool tail = skb == tcp_write_queue_tail(tp);
+	uint32_t needed, partial;
 
-	if (max_len <= window && skb == tcp_write_queue_tail(tp))
-		return MIN(max_len, skb->len);
+	if (max_len <= window && !tail)
+		return max_len;
 	needed = MIN(skb->len, window);
 	if (max_len <= needed)
 		return max_len;
-	return needed - needed % mss_now;
+	partial = needed % mss_now;
+	if (partial && (!tail || needed < skb->len || tcp_nagle_holds(tp, skb, nonagle)))
+		return needed - partial;
+	return needed;
 }
 
 static unsigned int tcp_cwnd_test(const struct tcp_sock *tp, const struct sk_buff *skb)
@@ -581,20 +600,10 @@ static bool tcp_snd_wnd_test(const struct tcp_sock *tp, const struct sk_buff *sk
 	return !after(end, tcp_wnd_end(tp));
 }
 
-/* Nagle (RFC 1122 4.2.3.4): a small segment waits while data is unACKed,
- * unless TCP_NODELAY, a FIN, or the push is forced. */
 static bool tcp_nagle_test(const struct tcp_sock *tp, const struct sk_buff *skb,
 			   unsigned int mss_now, int nonagle)
 {
-	if (nonagle & TCP_NAGLE_PUSH)
-		return true;
-	if (TCP_SKB_CB(skb)->tcp_flags & TCPHDR_FIN)
-		return true;
-	if (nonagle & TCP_NAGLE_CORK)
-		return skb->len >= mss_now;
-	if (skb->len >= mss_now)
-		return true;
-	return (nonagle & TCP_NAGLE_OFF) || !tp->packets_out;
+	return skb->len >= mss_now || !tcp_nagle_holds(tp, skb, nonagle);
 }
 
 void tcp_event_new_data_sent(struct tcp_sock *tp, struct sk_buff *skb)
@@ -603,6 +612,9 @@ void tcp_event_new_data_sent(struct tcp_sock *tp, struct sk_buff *skb)
 
 	tp->send_head = skb->next;
 	tp->snd_nxt = TCP_SKB_CB(skb)->end_seq;
+	/* Minshall: remember the end of the last short segment sent. */
+	if (skb->len < tcp_skb_pcount(skb) * (uint32_t)tp->mss_cache)
+		tp->snd_sml = TCP_SKB_CB(skb)->end_seq;
 	tp->packets_out += tcp_skb_pcount(skb);
 	tp->bytes_sent64 += skb->len;
 	if (tp->ca_state == TCP_CA_Recovery)
@@ -637,7 +649,9 @@ bool tcp_write_xmit(struct tcp_sock *tp, unsigned int mss_now, int nonagle, bool
 				break;
 			limit = skb->len;
 		} else {
-			limit = tcp_mss_split_point(tp, skb, mss_now, MIN(quota, segs));
+			limit = tcp_mss_split_point(tp, skb, mss_now, MIN(quota, segs),
+						    skb == tcp_write_queue_tail(tp) ? nonagle :
+						    TCP_NAGLE_PUSH);
 		}
 		if (skb->len > limit) {
 			if (!limit)
