@@ -22,6 +22,15 @@ static void pct(const char *name, uint64_t part, uint64_t whole)
 	kprintf("  %-12s %12llu  %3llu.%llu%%\n", name, ull(part), ull(pm / 10), ull(pm % 10));
 }
 
+/* One line per enum napi_cause, in the order a reader expects. */
+static void napi_split(const uint64_t *by, uint64_t total)
+{
+	pct("rx-only", by[NAPI_CAUSE_RX], total);
+	pct("tx-only", by[NAPI_CAUSE_TX], total);
+	pct("both", by[NAPI_CAUSE_BOTH], total);
+	pct("none", by[NAPI_CAUSE_NONE], total);
+}
+
 int softirqs_verbose(void)
 {
 	struct softirq_stats st;
@@ -40,15 +49,9 @@ int softirqs_verbose(void)
 
 	kprintf("NET_RX runs by what their polls did (net_rx_action %llu):\n",
 		ull(sn.rx_action_runs));
-	pct("rx-only", sn.rx_runs_by[NAPI_CAUSE_RX], sn.rx_action_runs);
-	pct("tx-only", sn.rx_runs_by[NAPI_CAUSE_TX], sn.rx_action_runs);
-	pct("both", sn.rx_runs_by[NAPI_CAUSE_BOTH], sn.rx_action_runs);
-	pct("none", sn.rx_runs_by[NAPI_CAUSE_NONE], sn.rx_action_runs);
+	napi_split(sn.rx_runs_by, sn.rx_action_runs);
 	kprintf("NAPI polls by what they did (%llu):\n", ull(polls));
-	pct("rx-only", sn.rx_polls_by[NAPI_CAUSE_RX], polls);
-	pct("tx-only", sn.rx_polls_by[NAPI_CAUSE_TX], polls);
-	pct("both", sn.rx_polls_by[NAPI_CAUSE_BOTH], polls);
-	pct("none", sn.rx_polls_by[NAPI_CAUSE_NONE], polls);
+	napi_split(sn.rx_polls_by, polls);
 	/* A run that served qdiscs queued for two reasons counts under both, so
 	 * these may add up to more than the runs. */
 	kprintf("NET_TX runs by why they were raised (net_tx_action %llu):\n",

@@ -2,7 +2,7 @@
 # against a scripted peer (test/unit/tcp_peer.c; test/unit/fake_tcp_env.c
 # fakes IP below TCP, the clock and the waits). Named to sort before the
 # suites that use it.
-TCP_PEER_SRCS = test/unit/tcp_peer.c test/unit/fake_tcp_env.c test/unit/fake_timer.c kernel/timer_wheel.c \
+TCP_PEER_SRCS = test/unit/tcp_peer.c test/unit/fake_tcp_env.c test/unit/fake_wait.c test/unit/fake_timer.c kernel/timer_wheel.c \
 	net/ipv4/tcp.c net/ipv4/tcp_mib.c net/ipv4/tcp_sockopt.c net/ipv4/tcp_ctl.c net/ipv4/tcp_data_queue.c net/ipv4/tcp_input.c net/ipv4/tcp_output.c net/ipv4/tcp_ipv4.c \
 	net/ipv4/tcp_minisocks.c net/ipv4/tcp_recovery.c net/ipv4/tcp_timer.c \
 	net/ipv4/tcp_cong.c net/ipv4/tcp_cubic.c net/ipv4/syncookies.c net/core/secure_seq.c \
