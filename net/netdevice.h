@@ -260,6 +260,7 @@ struct softnet_stats {
 	uint64_t tx_dropped_down;	/* no device, device not up, or no xmit method */
 	uint64_t tx_dropped_csum;	/* checksum could not be completed in software */
 	uint64_t tx_dropped_gso;	/* GSO packet software could not segment (malformed, no memory) */
+	uint64_t tx_dropped_linearize;	/* frags for a device without SG, and no memory to gather them */
 	uint64_t tx_dropped_qdisc;	/* over the pfifo limit (also in the qdisc's drops) */
 	uint64_t tx_dropped_flush;	/* still queued when the device closed */
 	uint64_t tx_bad_queue;		/* queue picks past real_num_tx_queues, sent on queue 0 */

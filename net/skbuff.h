@@ -7,7 +7,17 @@
  * (RX buffers straight from the NIC ring, so receive needs no copy). Headers are
  * pushed into the headroom on the way down, pulled off on the way up. Clones
  * share the data buffer and count it in `dataref` (TCP keeps the original on its
- * retransmit queue while a clone travels down the stack). */
+ * retransmit queue while a clone travels down the stack).
+ *
+ * Scatter-gather: len counts the linear bytes (head..tail) plus data_len bytes
+ * in frags[], pieces of memory the skb points at but does not own. The only
+ * frags the stack makes are a MSG_ZEROCOPY sender's own buffer (RAM is
+ * identity-mapped, so a user pointer is its bus address and a contiguous range
+ * is one frag); their owner is the ubuf_info every struct pointing at them
+ * holds a reference to, and the sender learns from its error queue when the
+ * last reference went (net/core/skb_zerocopy.c). Headers always stay linear.
+ * Each struct has its own frag array (a clone copies it), so trimming one
+ * struct's frags never changes what another sharer sees. */
 #ifndef RINGOS_SKBUFF_H
 #define RINGOS_SKBUFF_H
 
@@ -18,6 +28,38 @@ struct net_device;
 struct sk_buff;
 struct sock;
 struct rtable;
+struct ubuf_info;
+
+/* The owner of memory frags point at (Linux's ubuf_info): counted once per
+ * struct whose frags use it; the last put calls complete (from wherever that
+ * skb was freed: a softirq, or process context). */
+struct ubuf_info {
+	void (*complete)(struct ubuf_info *u);
+	uint32_t refcnt;
+	/* False once any of its bytes had to be copied after all (a device
+	 * without scatter-gather): the sender is told SO_EE_CODE_ZEROCOPY_COPIED. */
+	bool zerocopy;
+};
+
+static inline void ubuf_get(struct ubuf_info *u)
+{
+	__atomic_fetch_add(&u->refcnt, 1, __ATOMIC_RELAXED);
+}
+
+static inline void ubuf_put(struct ubuf_info *u)
+{
+	if (__atomic_sub_fetch(&u->refcnt, 1, __ATOMIC_ACQ_REL) == 0)
+		u->complete(u);
+}
+
+/* One piece of payload outside the linear buffer. */
+struct skb_frag {
+	uint8_t *addr;
+	uint32_t len;
+};
+/* One frag per zero-copy send fits every skb TCP makes; the rest is room
+ * for splits and tests. */
+#define MAX_SKB_FRAGS 4
 
 /* Where a data buffer goes back to when its last user lets go. */
 struct skb_buf_pool {
@@ -82,6 +124,15 @@ struct sk_buff {
 	bool nohdr;			/* counted in dataref's payload-only half */
 	uint16_t users;			/* references to this skb struct */
 	uint64_t tstamp;		/* ns, when timestamps are asked for */
+	uint32_t data_len;		/* bytes of len in frags[] */
+	uint8_t nr_frags;
+	/* Owner of the frags' memory (zero-copy send): one reference per
+	 * struct, dropped when the struct is freed. NULL: no frags, or frags
+	 * the skb may keep forever. */
+	struct ubuf_info *ubuf;
+	/* Last, and only frags[0..nr_frags) are meaningful: allocation clears
+	 * the fields above and leaves these alone. */
+	struct skb_frag frags[MAX_SKB_FRAGS];
 };
 
 /* The unit headroom grows by when an skb has to be expanded (pskb_expand_head
@@ -113,11 +164,15 @@ struct sk_buff *skb_clone(struct sk_buff *skb);
 /* One more reference to the same struct (users); each needs its own kfree_skb. */
 struct sk_buff *skb_get(struct sk_buff *skb);
 
-static inline uint8_t *skb_tail_pointer(const struct sk_buff *skb) { return skb->data + skb->len; }
+/* Bytes in the linear buffer (headers, and all the payload without frags). */
+static inline uint32_t skb_headlen(const struct sk_buff *skb) { return skb->len - skb->data_len; }
+static inline bool skb_is_nonlinear(const struct sk_buff *skb) { return skb->data_len != 0; }
+static inline uint8_t *skb_tail_pointer(const struct sk_buff *skb) { return skb->data + skb_headlen(skb); }
 static inline uint32_t skb_headroom(const struct sk_buff *skb) { return (uint32_t)(skb->data - skb->head); }
+/* None once payload sits in frags: linear bytes go before them, never after. */
 static inline uint32_t skb_tailroom(const struct sk_buff *skb)
 {
-	return skb->end - skb_headroom(skb) - skb->len;
+	return skb->data_len ? 0 : skb->end - skb_headroom(skb) - skb->len;
 }
 /* Another struct shares the buffer. */
 static inline bool skb_cloned(const struct sk_buff *skb)
@@ -161,20 +216,43 @@ static inline uint8_t *skb_put(struct sk_buff *skb, uint32_t n)
  * shared with another clone, the buffer is first made private and larger by
  * pskb_expand_head (counted); NULL only if that fails or n is absurd. */
 uint8_t *skb_push(struct sk_buff *skb, uint32_t n);
-/* NULL (nothing changed) when fewer than n bytes are there. */
+/* NULL (nothing changed) when fewer than n linear bytes are there. */
 static inline uint8_t *skb_pull(struct sk_buff *skb, uint32_t n)
 {
-	if (n > skb->len)
+	if (n > skb_headlen(skb))
 		return NULL;
 	skb->data += n;
 	skb->len -= n;
 	return skb->data;
 }
+void __skb_trim_frags(struct sk_buff *skb, uint32_t len);
 static inline void skb_trim(struct sk_buff *skb, uint32_t len)
 {
-	if (len < skb->len)
+	if (len >= skb->len)
+		return;
+	if (unlikely(skb->data_len))
+		__skb_trim_frags(skb, len);
+	else
 		skb->len = len;
 }
+/* Drops the first n bytes, linear ones first, then from the frags, without
+ * copying (TCP's partly ACKed head); false (nothing changed) if fewer. */
+bool pskb_pull(struct sk_buff *skb, uint32_t n);
+/* Appends len bytes at addr as a frag; false (nothing changed) when the
+ * frags are full. The caller sets ubuf, if the memory has an owner. */
+bool skb_add_frag(struct sk_buff *skb, uint8_t *addr, uint32_t len);
+/* Moves the bytes after len (len >= skb_headlen) to the empty skb buff,
+ * as frags pointing at the same memory, with a reference to skb's ubuf:
+ * nothing is copied. */
+void skb_split_frags(struct sk_buff *skb, struct sk_buff *buff, uint32_t len);
+/* Copies len bytes from offset off of the packet (linear, then frags) to
+ * to; -EINVAL (nothing copied) when they are not all there. */
+int skb_copy_bits(const struct sk_buff *skb, uint32_t off, void *to, uint32_t len);
+/* Gathers the frags into a new linear buffer (counted as SKB_COPY_LINEARIZE;
+ * a zero-copy owner learns its data was copied) and lets go of them: for a
+ * device without scatter-gather, and before anything that writes past the
+ * headers. 0, or -ENOMEM / -EINVAL (shared struct) with nothing changed. */
+int skb_linearize(struct sk_buff *skb);
 /* Pads with zeroes to at least len bytes (short Ethernet frames); false if no
  * room. A cloned skb gets a private copy first: its tailroom may be where the
  * owner of the buffer puts its next bytes. */
@@ -198,6 +276,7 @@ static inline dma_addr_t skb_dma(const struct sk_buff *skb)
 	/* RAM is identity-mapped: a pointer is its bus address. */
 	return (dma_addr_t)(uintptr_t)skb->data;
 }
+static inline dma_addr_t skb_frag_dma(const struct skb_frag *f) { return (dma_addr_t)(uintptr_t)f->addr; }
 
 static inline void skb_reset_mac_header(struct sk_buff *skb) { skb->mac_header = (uint16_t)(skb->data - skb->head); }
 static inline void skb_reset_network_header(struct sk_buff *skb) { skb->network_header = (uint16_t)(skb->data - skb->head); }
@@ -252,6 +331,9 @@ void skb_queue_splice_tail_init(struct sk_buff_head *list, struct sk_buff_head *
  * at csum_start + csum_offset; then CHECKSUM_NONE. A shared header is copied
  * first. 0, or -EINVAL (offsets outside the data), -ENOMEM (no copy). */
 int skb_checksum_help(struct sk_buff *skb);
+/* The unfolded sum of len bytes from offset off (linear, then frags), added
+ * to sum; the bytes must be there. */
+uint32_t skb_checksum(const struct sk_buff *skb, uint32_t off, uint32_t len, uint32_t sum);
 
 /* Every byte the stack copies, by why (`netstat -s`, section Copies). */
 enum skb_copy_kind {

@@ -60,6 +60,7 @@ struct proto {
 #define SOCK_NONBLOCK_F (1u << 2)	/* O_NONBLOCK on the descriptor */
 #define SOCK_KEEPOPEN   (1u << 3)	/* SO_KEEPALIVE */
 #define SOCK_LINGER     (1u << 4)	/* SO_LINGER on (sk_lingertime seconds) */
+#define SOCK_ZEROCOPY   (1u << 5)	/* SO_ZEROCOPY: MSG_ZEROCOPY is honoured */
 /* No descriptor refers to the socket (closed, or a child not yet accepted):
  * its memory goes when, in addition, no sent skb charges it and the
  * protocol does not hold it. */
@@ -104,6 +105,14 @@ struct sock {
 	uint64_t sk_rcvtimeo_ns, sk_sndtimeo_ns;	/* SO_RCVTIMEO / SO_SNDTIMEO, 0: none */
 	uint32_t sk_lingertime;		/* seconds, with SOCK_LINGER */
 
+	/* MSG_ZEROCOPY (net/sock_zerocopy.h): the next call's id, completions
+	 * waiting for recvmsg(MSG_ERRQUEUE) (interrupts off: completions come
+	 * from wherever an skb is freed), and the optmem calls in flight and
+	 * unread notifications take. */
+	uint32_t sk_zckey;
+	struct ubuf_info_msgzc *sk_error_head, *sk_error_tail;
+	uint32_t sk_omem_alloc;
+
 	struct wait_queue_head sk_wq;	/* readers and writers wait here */
 	struct sock *hash_next;		/* protocol lookup table chain */
 	void *proto_data;		/* protocol-private state */
@@ -129,6 +138,11 @@ uint64_t sock_timeo_deadline(uint64_t timeo_ns);
  * socket() picks the first protocol registered for the type. 0, -EEXIST,
  * or -ENOSPC when the table is full. */
 int inet_register_protosw(int type, int protocol, const struct proto *prot);
+/* A charge on sk_wmem_alloc that is not an skb's (zero-copy state): it keeps
+ * the socket alive as a sent skb does; the uncharge frees a dead socket
+ * nobody holds, or wakes its waiters. */
+void sock_wmem_charge(struct sock *sk, uint32_t bytes);
+void sock_wmem_uncharge(struct sock *sk, uint32_t bytes);
 /* Calls fn for every socket with a descriptor (ss), until fn returns false. */
 void sock_for_each(bool (*fn)(const struct sock *sk, void *arg), void *arg);
 

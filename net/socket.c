@@ -29,6 +29,7 @@
 #include "net/sock.h"
 #include "net/socket.h"
 #include "net/socket_file.h"
+#include "net/sock_zerocopy.h"
 #include "net/udp.h"
 
 int sysctl_rmem_default = 212992;
@@ -188,16 +189,25 @@ static void sock_rfree(struct sk_buff *skb)
 /* Runs where the skb is freed: TX completion in NET_RX, a qdisc drop, or the
  * sender itself when ip_queue_xmit fails. The last charge of a dead socket
  * nobody holds frees it; otherwise writers waiting for room are woken. */
-static void sock_wfree(struct sk_buff *skb)
+void sock_wmem_uncharge(struct sock *sk, uint32_t bytes)
 {
-	struct sock *sk = skb->sk;
 	uint32_t left;
 
 	local_bh_disable();
-	left = __atomic_sub_fetch(&sk->sk_wmem_alloc, skb_charge(skb), __ATOMIC_ACQ_REL);
+	left = __atomic_sub_fetch(&sk->sk_wmem_alloc, bytes, __ATOMIC_ACQ_REL);
 	if (left || !sk_free_if_unused(sk))
 		wake_up(&sk->sk_wq);
 	local_bh_enable();
+}
+
+void sock_wmem_charge(struct sock *sk, uint32_t bytes)
+{
+	__atomic_fetch_add(&sk->sk_wmem_alloc, bytes, __ATOMIC_RELAXED);
+}
+
+static void sock_wfree(struct sk_buff *skb)
+{
+	sock_wmem_uncharge(skb->sk, skb_charge(skb));
 }
 
 void skb_set_owner_r(struct sk_buff *skb, struct sock *sk)
@@ -306,6 +316,8 @@ void sockfd_put(struct socket_file *sf)
 	local_bh_disable();
 	sk->sk_flags |= SOCK_DEAD;
 	sock_nofd++;
+	/* Nobody can read them now; their charges may have been the last. */
+	sock_errqueue_purge(sk);
 	sk_free_if_unused(sk);
 	local_bh_enable();
 }
@@ -630,6 +642,34 @@ ssize_t recv(int fd, void *buf, size_t len, int flags)
 	return recvfrom(fd, buf, len, flags, NULL, NULL);
 }
 
+ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
+{
+	socklen_t namelen;
+	ssize_t rc;
+
+	if (!msg || msg->msg_iovlen > 1 || (msg->msg_iovlen && !msg->msg_iov))
+		return sock_set_errno(msg ? EINVAL : EFAULT);
+	if (flags & MSG_ERRQUEUE) {
+		SOCKFD_OR_FAIL(sf, fd);
+		int err;
+
+		local_bh_disable();
+		err = sock_recv_errqueue(&sf->sk, msg);
+		local_bh_enable();
+		return sock_return(sf, err);
+	}
+	namelen = msg->msg_name ? msg->msg_namelen : 0;
+	rc = recvfrom(fd, msg->msg_iovlen ? msg->msg_iov[0].iov_base : NULL,
+		      msg->msg_iovlen ? msg->msg_iov[0].iov_len : 0, flags,
+		      msg->msg_name, msg->msg_name ? &namelen : NULL);
+	if (rc >= 0) {
+		msg->msg_namelen = namelen;
+		msg->msg_controllen = 0;
+		msg->msg_flags = 0;
+	}
+	return rc;
+}
+
 ssize_t sock_fd_read(int fd, void *buf, size_t len)
 {
 	return recv(fd, buf, len, 0);
@@ -765,6 +805,13 @@ static int sock_setsockopt(struct sock *sk, int name, const void *val, socklen_t
 	case SO_REUSEADDR: sock_flag_set(sk, SOCK_REUSEADDR, v); break;
 	case SO_BROADCAST: sock_flag_set(sk, SOCK_BROADCAST, v); break;
 	case SO_KEEPALIVE: sock_flag_set(sk, SOCK_KEEPOPEN, v); break;
+	case SO_ZEROCOPY:
+		/* Only TCP builds skbs from the caller's buffer here (Linux has
+		 * UDP too). */
+		if (sk->sk_type != SOCK_STREAM)
+			return -EOPNOTSUPP;
+		sock_flag_set(sk, SOCK_ZEROCOPY, v);
+		break;
 	case SO_RCVBUF:
 		sk->sk_rcvbuf = sock_buf_size(v, sysctl_rmem_max, SOCK_MIN_RCVBUF);
 		break;
@@ -834,6 +881,7 @@ static int sock_getsockopt(struct sock *sk, int name, union sockopt_val *v, uint
 	case SO_REUSEADDR: v->i = !!(sk->sk_flags & SOCK_REUSEADDR); break;
 	case SO_BROADCAST: v->i = !!(sk->sk_flags & SOCK_BROADCAST); break;
 	case SO_KEEPALIVE: v->i = !!(sk->sk_flags & SOCK_KEEPOPEN); break;
+	case SO_ZEROCOPY: v->i = !!(sk->sk_flags & SOCK_ZEROCOPY); break;
 	case SO_RCVBUF: v->i = (int)sk->sk_rcvbuf; break;
 	case SO_SNDBUF: v->i = (int)sk->sk_sndbuf; break;
 	case SO_TYPE: v->i = sk->sk_type; break;

@@ -45,6 +45,7 @@ typedef unsigned long nfds_t;
 #define SO_LINGER    13
 #define SO_RCVTIMEO  20
 #define SO_SNDTIMEO  21
+#define SO_ZEROCOPY  60	/* MSG_ZEROCOPY honoured (net/sock_zerocopy.h); TCP only */
 
 struct linger {
 	int l_onoff;
@@ -52,8 +53,10 @@ struct linger {
 };
 
 #define IPPROTO_IP 0
+#define SOL_IP     0
 #define IP_TOS     1
 #define IP_TTL     2
+#define IP_RECVERR 11	/* the control message type of an error-queue entry */
 
 /* IPPROTO_TCP options (linux/tcp.h numbering). */
 #define TCP_NODELAY   1
@@ -102,6 +105,64 @@ struct tcp_info {
 #define MSG_WAITALL  0x100	/* recv: until len bytes, EOF, an error or a signal */
 #define MSG_NOSIGNAL 0x4000	/* accepted; there are no signals for EPIPE */
 #define MSG_MORE     0x8000	/* send: more follows (TCP_CORK for one call) */
+#define MSG_CTRUNC   0x08	/* recvmsg: the control buffer was too short */
+#define MSG_ERRQUEUE 0x2000	/* recvmsg: read the error queue (zero-copy completions) */
+#define MSG_ZEROCOPY 0x4000000	/* send: from the caller's buffer, after SO_ZEROCOPY */
+
+/* recvmsg's message: one data buffer at most (msg_iovlen 0 or 1), and
+ * control messages (cmsghdr, Linux's x86_64 layout) after it. */
+struct iovec {
+	void *iov_base;
+	size_t iov_len;
+};
+
+struct msghdr {
+	void *msg_name;
+	socklen_t msg_namelen;
+	struct iovec *msg_iov;
+	size_t msg_iovlen;
+	void *msg_control;
+	size_t msg_controllen;
+	int msg_flags;
+};
+
+struct cmsghdr {
+	size_t cmsg_len;	/* header and data, unpadded */
+	int cmsg_level;
+	int cmsg_type;
+};
+
+#define CMSG_ALIGN(len) (((len) + sizeof(size_t) - 1) & ~(sizeof(size_t) - 1))
+#define CMSG_DATA(cm)   ((unsigned char *)((struct cmsghdr *)(cm) + 1))
+#define CMSG_SPACE(len) (CMSG_ALIGN(len) + CMSG_ALIGN(sizeof(struct cmsghdr)))
+#define CMSG_LEN(len)   (CMSG_ALIGN(sizeof(struct cmsghdr)) + (len))
+#define CMSG_FIRSTHDR(m) \
+	((m)->msg_controllen >= sizeof(struct cmsghdr) ? (struct cmsghdr *)(m)->msg_control : \
+							   (struct cmsghdr *)NULL)
+static inline struct cmsghdr *__cmsg_nxthdr(const struct msghdr *m, const struct cmsghdr *cm)
+{
+	const unsigned char *end = (const unsigned char *)m->msg_control + m->msg_controllen;
+	const unsigned char *next = (const unsigned char *)cm + CMSG_ALIGN(cm->cmsg_len);
+
+	if (cm->cmsg_len < sizeof(*cm) || next + sizeof(*cm) > end ||
+	    next + CMSG_ALIGN(((const struct cmsghdr *)next)->cmsg_len) > end)
+		return NULL;
+	return (struct cmsghdr *)next;
+}
+#define CMSG_NXTHDR(m, cm) __cmsg_nxthdr((m), (cm))
+
+/* An error-queue entry (linux/errqueue.h). */
+struct sock_extended_err {
+	uint32_t ee_errno;
+	uint8_t ee_origin;
+	uint8_t ee_type;
+	uint8_t ee_code;
+	uint8_t ee_pad;
+	uint32_t ee_info;	/* zero-copy: first id of the range */
+	uint32_t ee_data;	/* zero-copy: last id, inclusive */
+};
+#define SO_EE_ORIGIN_ZEROCOPY      5
+#define SO_EE_CODE_ZEROCOPY_COPIED 1
 
 /* shutdown() */
 #define SHUT_RD   0
@@ -162,6 +223,10 @@ ssize_t send(int fd, const void *buf, size_t len, int flags);
 ssize_t recvfrom(int fd, void *buf, size_t len, int flags,
 		 struct sockaddr *src, socklen_t *slen);
 ssize_t recv(int fd, void *buf, size_t len, int flags);
+/* recv with the source address in msg_name and, with MSG_ERRQUEUE, the
+ * oldest error-queue entry (0 bytes, EAGAIN if none). EINVAL for more than
+ * one iovec. */
+ssize_t recvmsg(int fd, struct msghdr *msg, int flags);
 /* timeout_ms: -1 waits forever, 0 only looks. Returns how many entries have
  * revents set, 0 on timeout, -1 with errno (EINTR, EINVAL for more than
  * POLL_MAX_FDS entries, ENOMEM). */

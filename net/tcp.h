@@ -333,6 +333,18 @@ void tcp_unhold(struct tcp_sock *tp);
 void tcp_wake(struct tcp_sock *tp);
 /* Frees the write queue up to snd_una (tcp_clean_rtx_queue's release). */
 void tcp_wmem_free_skb(struct tcp_sock *tp, struct sk_buff *skb);
+/* MSG_ZEROCOPY (net/ipv4/tcp_zerocopy.c). start: the call's state in *uarg
+ * (NULL for a plain send), *zc true when its bytes go out from the caller's
+ * buffer, false when they are copied (the device cannot gather, or the send
+ * is shorter than net.ipv4.tcp_zerocopy_min); -ENOBUFS over optmem_max.
+ * append: copy more of the caller's bytes as skb's frags, charged as the
+ * skb's own (the send buffer bounds what is pinned). */
+struct ubuf_info;
+extern int sysctl_tcp_zerocopy_min;
+int tcp_zerocopy_start(struct tcp_sock *tp, size_t len, int flags, struct ubuf_info **uarg,
+		       bool *zc);
+void tcp_zerocopy_append(struct tcp_sock *tp, struct sk_buff *skb, const uint8_t *from,
+			 unsigned int copy);
 uint32_t tcp_jiffies32(void);		/* ms clock, also TSval's unit */
 struct tcp_info;
 /* TCP_INFO and `ss -ti`: Linux's field meanings (net/socket.h). */

@@ -28,11 +28,12 @@
 #define IGB_RX_BUFSZ        2048
 #define IGB_RX_BUFFER_WRITE 16	/* refill in batches: one RDT write per 16 buffers */
 #define IGB_TX_QUEUE_WAKE   32	/* free descriptors needed before a stopped queue wakes */
-/* Worst case per packet: one context descriptor, one data descriptor per
- * buffer (we send linear skbs: 1) and a gap so next_to_use never meets
- * next_to_clean. Stop the queue below this many free descriptors. */
-#define IGB_DESC_NEEDED     4
 #define IGB_TSO_MAX         65536
+/* Worst case per packet: one context descriptor, the data descriptors (the
+ * linear part and each frag cut at 32 KiB: at most one more than the bytes
+ * need, per buffer) and a gap so next_to_use never meets next_to_clean.
+ * Stop the queue below this many free descriptors. */
+#define IGB_DESC_NEEDED     (1 + IGB_TSO_MAX / (1u << 15) + 1 + MAX_SKB_FRAGS + 1)
 #define IGB_TX_HANG_MS      2000
 
 enum igb_mac_type {

@@ -336,8 +336,9 @@ static int igb_register(struct igb_adapter *adapter)
 	dev->min_mtu = IGB_MIN_MTU;
 	/* Frames must fit one 2 KiB receive buffer. */
 	dev->max_mtu = ETH_DATA_LEN;
-	/* No NETIF_F_SG: the transmit path maps one linear buffer per packet. */
-	dev->hw_features = NETIF_F_IP_CSUM | NETIF_F_TSO | NETIF_F_RXCSUM | NETIF_F_RXHASH;
+	/* SG: igb_tx_map gives each frag its own descriptors. */
+	dev->hw_features = NETIF_F_SG | NETIF_F_IP_CSUM | NETIF_F_TSO | NETIF_F_RXCSUM |
+			   NETIF_F_RXHASH;
 	dev->features = dev->hw_features;
 	dev->netdev_ops = &igb_netdev_ops;
 	dev->num_tx_queues = MIN((unsigned int)IGB_MAX_QUEUES, adapter->hw.max_queues);

@@ -60,6 +60,8 @@ struct igb_feature_name {
 };
 
 static const struct igb_feature_name igb_feature_names[] = {
+	{ "sg", NETIF_F_SG },
+	{ "scatter-gather", NETIF_F_SG },
 	{ "tso", NETIF_F_TSO },
 	{ "tx", NETIF_F_IP_CSUM },
 	{ "tx-checksumming", NETIF_F_IP_CSUM },
@@ -101,8 +103,10 @@ static int igb_set_features(struct igb_adapter *adapter, int argc, char **argv)
 		}
 	}
 	want = (dev->features | on) & ~off;
-	/* The device segments only what it also checksums. */
-	if ((want & NETIF_F_TSO) && !(want & NETIF_F_IP_CSUM)) {
+	/* The device segments only what it also checksums, and (as Linux
+	 * requires) what it may gather: a 64 KB frame of frags could not be
+	 * made linear (skb offsets are 16 bits). */
+	if ((want & NETIF_F_TSO) && !((want & NETIF_F_IP_CSUM) && (want & NETIF_F_SG))) {
 		want &= ~NETIF_F_TSO;
 		kprintf("Actual changes:\n");
 		kprintf("tcp-segmentation-offload: off%s\n",

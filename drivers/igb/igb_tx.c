@@ -8,7 +8,8 @@
  *
  * A packet takes, from next_to_use on: an optional context descriptor (offload
  * parameters), then one data descriptor per IGB_MAX_DATA_PER_TXD bytes of its
- * linear buffer. The tx_buffer of the packet's first slot carries the skb and
+ * linear buffer and of each of its frags (NETIF_F_SG: the headers in the
+ * linear part, a zero-copy sender's payload in the frags). The tx_buffer of the packet's first slot carries the skb and
  * next_to_watch (its EOP descriptor); every other slot's next_to_watch stays
  * NULL, which is how the cleaner knows where the in-flight packets end.
  *
@@ -33,8 +34,8 @@
  * VLAN tag. The peer would drop anything longer (no jumbo frames here). */
 #define IGB_MAX_FRAME (ETH_FRAME_LEN + VLAN_HLEN)
 
-_Static_assert(1 + (IGB_TSO_MAX + IGB_MAX_DATA_PER_TXD - 1) / IGB_MAX_DATA_PER_TXD <=
-	       IGB_DESC_NEEDED, "the largest packet must fit in IGB_DESC_NEEDED slots");
+_Static_assert(1 + IGB_TSO_MAX / IGB_MAX_DATA_PER_TXD + 1 + MAX_SKB_FRAGS < IGB_DESC_NEEDED,
+	       "the largest packet must fit in IGB_DESC_NEEDED slots, with a gap");
 _Static_assert(IGB_TSO_MAX < (1u << (32 - IGB_ADVTXD_PAYLEN_SHIFT)), "PAYLEN is 18 bits");
 
 #define IGB_MACLEN_MAX    127	/* 7-bit MACLEN field */
@@ -139,8 +140,10 @@ static bool igb_tx_parse(const struct sk_buff *skb, bool tso, struct igb_tx_hdrs
 
 	if (skb->protocol != htons(ETH_P_IP))
 		return false;
+	uint32_t head = skb_headlen(skb);	/* the headers are all linear */
+
 	if (maclen < ETH_HLEN || maclen > IGB_MACLEN_MAX ||
-	    iplen < IP_MIN_HLEN || iplen > IGB_IPLEN_MAX || (uint32_t)(maclen + iplen) > skb->len)
+	    iplen < IP_MIN_HLEN || iplen > IGB_IPLEN_MAX || (uint32_t)(maclen + iplen) > head)
 		return false;
 	iph = (const struct iphdr *)skb_network_header(skb);
 	if (ip_version(iph) != IPVERSION || ip_hdrlen(iph) != (uint32_t)iplen)
@@ -166,7 +169,7 @@ static bool igb_tx_parse(const struct sk_buff *skb, bool tso, struct igb_tx_hdrs
 			return false;
 	}
 	if (h->tcp) {
-		if (h->maclen + h->iplen + sizeof(struct tcphdr) > skb->len)
+		if (h->maclen + h->iplen + sizeof(struct tcphdr) > head)
 			return false;
 		h->l4len = tcp_hdrlen((const struct tcphdr *)skb_transport_header(skb));
 		if (h->l4len < TCP_MIN_HLEN)
@@ -176,7 +179,7 @@ static bool igb_tx_parse(const struct sk_buff *skb, bool tso, struct igb_tx_hdrs
 	} else {
 		h->l4len = sizeof(struct udphdr);
 	}
-	return h->maclen + h->iplen + h->l4len <= skb->len;
+	return h->maclen + h->iplen + h->l4len <= head;
 }
 
 /* Context descriptors carry no skb: the packet's first tx_buffer (this slot)
@@ -285,7 +288,9 @@ static void igb_tx_kick(struct igb_ring *ring, bool xmit_more)
 		writel(ring->next_to_use, ring->tail);
 }
 
-/* Writes the data descriptors from next_to_use and publishes them. */
+/* Writes the data descriptors from next_to_use and publishes them: the
+ * linear part first, then each frag, every buffer cut at
+ * IGB_MAX_DATA_PER_TXD; EOP and RS go on the last descriptor only. */
 static void igb_tx_map(struct igb_ring *ring, struct igb_tx_buffer *first,
 		       uint32_t cmd_type, uint32_t olinfo)
 {
@@ -293,16 +298,28 @@ static void igb_tx_map(struct igb_ring *ring, struct igb_tx_buffer *first,
 	/* Read before the packet is published: once it is, the cleaner owns it. */
 	bool xmit_more = skb->xmit_more;
 	dma_addr_t dma = skb_dma(skb);
-	uint32_t left = skb->len;
+	uint32_t left = skb_headlen(skb), total = skb->len;
 	uint16_t i = ring->next_to_use;
-	union igb_adv_tx_desc *desc;
+	union igb_adv_tx_desc *desc = NULL;
+	uint8_t f = 0;
 
-	/* Bounded: at most IGB_DESC_NEEDED - 1 turns (IGB_TSO_MAX / IGB_MAX_DATA_PER_TXD).
-	 * len >= ETH_ZLEN, so no descriptor is ever empty. */
-	for (;;) {
-		uint32_t size = MIN(left, IGB_MAX_DATA_PER_TXD);
-		struct igb_tx_buffer *buf = &ring->tx_buffer_info[i];
+	/* Bounded: one turn per descriptor, at most IGB_DESC_NEEDED - 2 (the
+	 * static assert above); total >= ETH_ZLEN, and empty buffers (a frag
+	 * of 0 bytes, headers-only linear part) are skipped. */
+	while (total) {
+		uint32_t size;
+		struct igb_tx_buffer *buf;
 
+		if (!left) {
+			/* The linear part or a frag is done: the next frag. */
+			dma = skb_frag_dma(&skb->frags[f]);
+			left = skb->frags[f++].len;
+			continue;
+		}
+		if (desc)
+			i = igb_tx_next(ring, i);
+		size = MIN(left, IGB_MAX_DATA_PER_TXD);
+		buf = &ring->tx_buffer_info[i];
 		desc = IGB_TX_DESC(ring, i);
 		buf->dma = dma;
 		buf->len = size;
@@ -311,14 +328,10 @@ static void igb_tx_map(struct igb_ring *ring, struct igb_tx_buffer *first,
 		desc->read.olinfo_status = olinfo;
 		olinfo = 0;
 		left -= size;
+		total -= size;
 		dma += size;
-		if (!left) {
-			desc->read.cmd_type_len = cmd_type | size | IGB_ADVTXD_DCMD_EOP |
-						  IGB_ADVTXD_DCMD_RS;
-			break;
-		}
-		desc->read.cmd_type_len = cmd_type | size;
-		i = igb_tx_next(ring, i);
+		desc->read.cmd_type_len = cmd_type | size |
+					  (total ? 0 : IGB_ADVTXD_DCMD_EOP | IGB_ADVTXD_DCMD_RS);
 	}
 
 	first->time_stamp = jiffies();
@@ -361,6 +374,10 @@ netdev_tx_t igb_xmit_frame_ring(struct sk_buff *skb, struct igb_ring *tx_ring)
 	if (skb->len < ETH_HLEN || skb->len > max_len || !skb_pad_to(skb, ETH_ZLEN))
 		return igb_tx_drop(tx_ring, skb);
 
+	/* Frags only from a stack that saw NETIF_F_SG; a frag of more than
+	 * IGB_TSO_MAX would not fit the ring's worst case. */
+	if (unlikely(skb->nr_frags > MAX_SKB_FRAGS || skb->data_len > IGB_TSO_MAX))
+		return igb_tx_drop(tx_ring, skb);
 	/* Normally unreachable: the queue is stopped after the packet that
 	 * leaves fewer than IGB_DESC_NEEDED free. */
 	if (igb_maybe_stop_tx(tx_ring, IGB_DESC_NEEDED)) {

@@ -601,7 +601,8 @@ struct netdev_queue *netdev_pick_tx(struct net_device *dev, struct sk_buff *skb)
 /* ---- transmit: down to the driver ------------------------------------------------ */
 
 /* What the device cannot do is done here or refused: a GSO packet for a
- * device without TSO is cut into segments in software (net/core/gso.c),
+ * device without TSO is cut into segments in software (net/core/gso.c,
+ * which reads frags itself),
  * which come back as a ->next chain with their checksums already left to
  * what the device can do; a checksum left partial is completed in software.
  * What cannot be done is dropped and counted. */
@@ -614,6 +615,12 @@ static struct sk_buff *validate_xmit_skb(struct sk_buff *skb, struct net_device 
 		if (!skb)
 			sd->stats.tx_dropped_gso++;
 		return skb;
+	}
+	/* Frags for a device that maps one buffer per packet (or has SG
+	 * switched off): gathered here, and a zero-copy sender told so. */
+	if (skb_is_nonlinear(skb) && !(dev->features & NETIF_F_SG) && skb_linearize(skb)) {
+		drop_counted(skb, &sd->stats.tx_dropped_linearize);
+		return NULL;
 	}
 	if (skb->ip_summed == CHECKSUM_PARTIAL && !(dev->features & NETIF_F_IP_CSUM) &&
 	    skb_checksum_help(skb)) {

@@ -343,10 +343,11 @@ static int cmd_softnet(int argc, char **argv)
 		(unsigned long long)s.rx_dropped_vlan, (unsigned long long)s.rx_dropped_otherhost,
 		(unsigned long long)s.rx_nohandler, (unsigned long long)s.poll_bugs);
 	kprintf("tx dropped: queue_stopped %llu driver_busy %llu dev_down %llu csum %llu gso %llu "
-		"qdisc_limit %llu flushed %llu; bad queue picks %llu\n",
+		"linearize %llu qdisc_limit %llu flushed %llu; bad queue picks %llu\n",
 		(unsigned long long)s.tx_dropped_stopped, (unsigned long long)s.tx_dropped_busy,
 		(unsigned long long)s.tx_dropped_down, (unsigned long long)s.tx_dropped_csum,
-		(unsigned long long)s.tx_dropped_gso, (unsigned long long)s.tx_dropped_qdisc,
+		(unsigned long long)s.tx_dropped_gso, (unsigned long long)s.tx_dropped_linearize,
+		(unsigned long long)s.tx_dropped_qdisc,
 		(unsigned long long)s.tx_dropped_flush, (unsigned long long)s.tx_bad_queue);
 	/* Sent from the caller's context (bypass, qdisc run) against NET_TX. */
 	kprintf("tx sent: bypass %llu qdisc_caller %llu qdisc_net_tx %llu noqueue %llu\n",

@@ -30,26 +30,27 @@ struct gso_layout {
 	uint32_t payload;
 };
 
-/* Everything read here is checked against skb->len first: the offsets are
- * the stack's, but a bad packet must be dropped, not followed. */
+/* Everything read here is checked against the linear bytes first (headers
+ * are never in frags): the offsets are the stack's, but a bad packet must be
+ * dropped, not followed. */
 static bool gso_parse(const struct sk_buff *skb, struct gso_layout *lay)
 {
 	const struct ethhdr *eh = (const struct ethhdr *)skb->data;
 	const struct iphdr *iph = (const struct iphdr *)(skb->data + ETH_HLEN);
 	const struct tcphdr *th;
-	uint32_t ihl, thl;
+	uint32_t ihl, thl, head = skb_headlen(skb);
 
-	if (!(skb->gso_type & SKB_GSO_TCPV4) || skb->len < ETH_HLEN + IP_MIN_HLEN)
+	if (!(skb->gso_type & SKB_GSO_TCPV4) || head < ETH_HLEN + IP_MIN_HLEN)
 		return false;
 	if (eh->h_proto != HTONS_C(ETH_P_IP) || ip_version(iph) != IPVERSION ||
 	    iph->protocol != IPPROTO_TCP || (ntohs(iph->frag_off) & (IP_MF | IP_OFFMASK)))
 		return false;
 	ihl = ip_hdrlen(iph);
-	if (ihl < IP_MIN_HLEN || skb->len < ETH_HLEN + ihl + TCP_MIN_HLEN)
+	if (ihl < IP_MIN_HLEN || head < ETH_HLEN + ihl + TCP_MIN_HLEN)
 		return false;
 	th = (const struct tcphdr *)(skb->data + ETH_HLEN + ihl);
 	thl = tcp_hdrlen(th);
-	if (thl < TCP_MIN_HLEN || skb->len < ETH_HLEN + ihl + thl)
+	if (thl < TCP_MIN_HLEN || head < ETH_HLEN + ihl + thl)
 		return false;
 	/* One IPv4 datagram's worth at most: tot_len must hold each segment,
 	 * and the segment count stays below 65536 / gso_size. */
@@ -76,7 +77,8 @@ static struct sk_buff *gso_make_segment(const struct sk_buff *skb, const struct 
 		return NULL;
 	p = skb_put(seg, seglen);
 	memcpy(p, skb->data, lay->hdr_len);
-	memcpy(p + lay->hdr_len, skb->data + lay->hdr_len + off, size);
+	/* The payload may sit in frags (a zero-copy send): read across them. */
+	(void)skb_copy_bits(skb, lay->hdr_len + off, p + lay->hdr_len, size);
 	skb_count_copy(SKB_COPY_GSO, seglen);
 
 	seg->dev = skb->dev;

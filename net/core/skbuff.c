@@ -281,7 +281,8 @@ void skb_cache_drain(void)
 
 /* ---- allocation ------------------------------------------------------------------ */
 
-_Static_assert(sizeof(struct sk_buff) % 8 == 0, "skb_init_fields clears whole words");
+#define SKB_CLEARED offsetof(struct sk_buff, frags)
+_Static_assert(SKB_CLEARED % 8 == 0, "skb_init_fields clears whole words");
 
 static void skb_init_fields(struct sk_buff *skb, uint8_t *buf, uint32_t size,
 			    struct skb_buf_pool *pool)
@@ -291,7 +292,7 @@ static void skb_init_fields(struct sk_buff *skb, uint8_t *buf, uint32_t size,
 	/* Cleared in straight-line stores, not memset: its rep stos runs one
 	 * translated block per word under TCG, twice per echoed datagram. */
 #pragma GCC unroll 64
-	for (size_t i = 0; i < sizeof(*skb) / 8; i++)
+	for (size_t i = 0; i < SKB_CLEARED / 8; i++)
 		w[i] = 0;
 	skb->head = buf;
 	skb->data = buf;
@@ -457,6 +458,8 @@ void kfree_skb(struct sk_buff *skb)
 	/* Before the data goes: a socket's accounting may look at the skb. */
 	if (skb->destructor)
 		skb->destructor(skb);
+	if (skb->ubuf)
+		ubuf_put(skb->ubuf);
 	/* The common case, a struct alone with its kmalloc'd buffer (no clone
 	 * ever shared it), goes back in one step. */
 	if (!skb->dataref && !skb->pool && skb_cache_push_both(skb))
@@ -508,6 +511,8 @@ struct sk_buff *skb_clone(struct sk_buff *skb)
 	n->sk = NULL;
 	n->destructor = NULL;
 	n->truesize = (uint32_t)sizeof(*n);
+	if (n->ubuf)
+		ubuf_get(n->ubuf);
 	flags = local_irq_save();
 	++*skb->dataref;
 	skb_stats.clones++;
@@ -547,7 +552,7 @@ bool skb_reserve(struct sk_buff *skb, uint32_t n)
 int pskb_expand_head(struct sk_buff *skb, uint32_t nhead, uint32_t ntail)
 {
 	uint32_t headroom = skb_headroom(skb);
-	uint32_t used = headroom + skb->len;	/* head..tail: what is copied */
+	uint32_t used = headroom + skb_headlen(skb);	/* head..tail: what is copied */
 	bool shared = skb_cloned(skb);
 	uint64_t size = (uint64_t)skb->end + nhead + ntail;
 	uint8_t *buf;
@@ -616,6 +621,8 @@ bool skb_pad_to(struct sk_buff *skb, uint32_t len)
 
 	if (skb->len >= len)
 		return true;
+	if (skb->data_len && skb_linearize(skb))
+		return false;
 	need = len - skb->len;
 	/* A clone's tailroom belongs to the owner, who may append there. */
 	if ((skb_cloned(skb) || need > skb_tailroom(skb)) &&
@@ -624,6 +631,165 @@ bool skb_pad_to(struct sk_buff *skb, uint32_t len)
 	memset(skb_tail_pointer(skb), 0, need);
 	skb->len = len;
 	return true;
+}
+
+/* ---- frags ------------------------------------------------------------------------ */
+
+bool skb_add_frag(struct sk_buff *skb, uint8_t *addr, uint32_t len)
+{
+	struct skb_frag *last = skb->nr_frags ? &skb->frags[skb->nr_frags - 1] : NULL;
+
+	if (last && last->addr + last->len == addr) {
+		last->len += len;	/* the next bytes of the same buffer */
+	} else {
+		if (skb->nr_frags == MAX_SKB_FRAGS)
+			return false;
+		skb->frags[skb->nr_frags++] = (struct skb_frag){ addr, len };
+	}
+	skb->len += len;
+	skb->data_len += len;
+	return true;
+}
+
+/* Keeps the first keep bytes of the frags. */
+static void skb_frags_keep(struct sk_buff *skb, uint32_t keep)
+{
+	uint32_t seen = 0;
+	uint8_t i;
+
+	for (i = 0; i < skb->nr_frags && seen < keep; i++) {
+		if (seen + skb->frags[i].len > keep)
+			skb->frags[i].len = keep - seen;
+		seen += skb->frags[i].len;
+	}
+	skb->nr_frags = i;
+	skb->len -= skb->data_len - keep;
+	skb->data_len = keep;
+}
+
+static void skb_drop_ubuf(struct sk_buff *skb)
+{
+	if (!skb->nr_frags && skb->ubuf) {
+		ubuf_put(skb->ubuf);
+		skb->ubuf = NULL;
+	}
+}
+
+void __skb_trim_frags(struct sk_buff *skb, uint32_t len)
+{
+	uint32_t head = skb_headlen(skb);
+
+	if (len <= head) {
+		skb->nr_frags = 0;
+		skb->data_len = 0;
+		skb->len = len;
+	} else {
+		skb_frags_keep(skb, len - head);
+	}
+	skb_drop_ubuf(skb);
+}
+
+bool pskb_pull(struct sk_buff *skb, uint32_t n)
+{
+	uint32_t lin = MIN(n, skb_headlen(skb));
+	uint8_t i = 0, k = 0;
+
+	if (n > skb->len)
+		return false;
+	skb->data += lin;
+	skb->len -= lin;
+	n -= lin;
+	skb->len -= n;
+	skb->data_len -= n;
+	/* Whole frags first, then into the next one. */
+	for (; i < skb->nr_frags && n >= skb->frags[i].len; i++)
+		n -= skb->frags[i].len;
+	for (; i < skb->nr_frags; i++, k++) {
+		skb->frags[k] = skb->frags[i];
+		skb->frags[k].addr += n;
+		skb->frags[k].len -= n;
+		n = 0;
+	}
+	skb->nr_frags = k;
+	skb_drop_ubuf(skb);
+	return true;
+}
+
+void skb_split_frags(struct sk_buff *skb, struct sk_buff *buff, uint32_t len)
+{
+	uint32_t off = skb_headlen(skb);
+
+	for (uint8_t i = 0; i < skb->nr_frags; i++) {
+		const struct skb_frag *f = &skb->frags[i];
+
+		if (off + f->len > len) {
+			uint32_t skip = len > off ? len - off : 0;
+
+			skb_add_frag(buff, f->addr + skip, f->len - skip);
+		}
+		off += f->len;
+	}
+	buff->ubuf = skb->ubuf;
+	if (buff->ubuf)
+		ubuf_get(buff->ubuf);
+	skb_frags_keep(skb, len - skb_headlen(skb));
+	skb_drop_ubuf(skb);
+}
+
+int skb_copy_bits(const struct sk_buff *skb, uint32_t off, void *to, uint32_t len)
+{
+	uint32_t head = skb_headlen(skb), pos;
+	uint8_t *out = to;
+
+	if (off > skb->len || len > skb->len - off)
+		return -EINVAL;
+	if (off < head) {
+		uint32_t n = MIN(len, head - off);
+
+		memcpy(out, skb->data + off, n);
+		out += n;
+		len -= n;
+		off += n;
+	}
+	pos = head;
+	for (uint8_t i = 0; i < skb->nr_frags && len; i++) {
+		const struct skb_frag *f = &skb->frags[i];
+
+		if (off < pos + f->len) {
+			uint32_t n = MIN(len, pos + f->len - off);
+
+			memcpy(out, f->addr + (off - pos), n);
+			out += n;
+			len -= n;
+			off += n;
+		}
+		pos += f->len;
+	}
+	return 0;
+}
+
+int skb_linearize(struct sk_buff *skb)
+{
+	uint32_t frag_bytes = skb->data_len;
+	uint32_t at;
+	int err;
+
+	if (!frag_bytes)
+		return 0;
+	at = skb_headlen(skb);
+	err = pskb_expand_head(skb, 0, frag_bytes);
+	if (err)
+		return err;
+	(void)skb_copy_bits(skb, at, skb->data + at, frag_bytes);
+	skb_count_copy(SKB_COPY_LINEARIZE, frag_bytes);
+	skb->nr_frags = 0;
+	skb->data_len = 0;
+	if (skb->ubuf) {
+		skb->ubuf->zerocopy = false;
+		ubuf_put(skb->ubuf);
+		skb->ubuf = NULL;
+	}
+	return 0;
 }
 
 /* The queue is a NULL-terminated chain: head->next is the first skb, head->prev

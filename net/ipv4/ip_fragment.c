@@ -368,6 +368,9 @@ int ip_fragment(struct sk_buff *skb, uint32_t mtu, int (*output)(struct sk_buff 
 		return ip_frag_fail(skb, -EMSGSIZE);
 	if (mtu < hlen + 8)
 		return ip_frag_fail(skb, -EMSGSIZE);
+	/* Each fragment's payload is copied out of the linear buffer. */
+	if (skb_linearize(skb))
+		return ip_frag_fail(skb, -ENOMEM);
 	/* A sum the NIC was to finish would cover only the first fragment. */
 	if (skb->ip_summed == CHECKSUM_PARTIAL) {
 		err = skb_checksum_help(skb);

@@ -22,6 +22,7 @@
 #include "net/snmp.h"
 #include "net/sock.h"
 #include "net/socket.h"
+#include "net/sock_zerocopy.h"
 #include "net/tcp.h"
 #include "net/tcp_cong.h"
 
@@ -338,7 +339,9 @@ static int tcp_sendmsg(struct sock *sk, const void *buf, size_t len, int flags,
 	uint64_t deadline = nonblock ? 0 : sock_timeo_deadline(sk->sk_sndtimeo_ns);
 	const uint8_t *from = buf;
 	unsigned int mss_now, size_goal;
+	struct ubuf_info *uarg = NULL;
 	size_t copied = 0;
+	bool zc = false;
 	int err = 0;
 
 	(void)daddr;
@@ -361,31 +364,46 @@ static int tcp_sendmsg(struct sock *sk, const void *buf, size_t len, int flags,
 		err = sk->connected ? -EPIPE : -ENOTCONN;
 		goto out_err;
 	}
+	err = tcp_zerocopy_start(tp, len, flags, &uarg, &zc);
+	if (err)
+		goto out_err;
 	mss_now = tcp_current_mss(tp);
 	size_goal = tcp_send_size_goal(tp, mss_now);
 	while (copied < len) {
 		struct sk_buff *skb = tcp_write_queue_tail(tp);
 		unsigned int copy;
 
-		/* Append to the unsent tail while it is below the size goal. */
-		if (!skb || !tp->send_head || skb->len >= size_goal || !skb_tailroom(skb) ||
+		/* Append to the unsent tail while it is below the size goal: a
+		 * copy goes into its tailroom, a zero-copy call's bytes into
+		 * frags of an skb holding only this call's bytes. */
+		if (!skb || !tp->send_head || skb->len >= size_goal ||
+		    (zc ? skb->ubuf != uarg : !skb_tailroom(skb)) ||
 		    (TCP_SKB_CB(skb)->tcp_flags & (TCPHDR_FIN | TCPHDR_SYN))) {
 			if (!tcp_wmem_free(tp))
 				goto wait_for_memory;
 			/* Sized for what this call still has, in whole segments:
-			 * a small write gets a small buffer, not a 64 KB one. */
-			skb = tcp_entail(tp, (unsigned int)MIN((size_t)size_goal,
-							       (len - copied + mss_now - 1) / mss_now *
-							       mss_now));
+			 * a small write gets a small buffer, not a 64 KB one;
+			 * zero-copy only needs room for the headers. */
+			skb = tcp_entail(tp, zc ? 0 : (unsigned int)MIN((size_t)size_goal,
+									(len - copied + mss_now - 1) /
+									mss_now * mss_now));
 			if (!skb) {
 				TCP_INC_STATS(out_no_mem);
 				goto wait_for_memory;
 			}
+			if (zc) {
+				skb->ubuf = uarg;
+				ubuf_get(uarg);
+			}
 		}
 		copy = (unsigned int)MIN(len - copied, (size_t)(size_goal - skb->len));
-		copy = MIN(copy, skb_tailroom(skb));
-		memcpy(skb_put(skb, copy), from + copied, copy);
-		skb_count_copy(SKB_COPY_USER_TO_SKB, copy);
+		if (zc) {
+			tcp_zerocopy_append(tp, skb, from + copied, copy);
+		} else {
+			copy = MIN(copy, skb_tailroom(skb));
+			memcpy(skb_put(skb, copy), from + copied, copy);
+			skb_count_copy(SKB_COPY_USER_TO_SKB, copy);
+		}
 		tp->write_seq += copy;
 		TCP_SKB_CB(skb)->end_seq += copy;
 		copied += copy;
@@ -428,6 +446,8 @@ out:
 			tcp_mark_push(tp, tail);
 		tcp_push(tp, flags, mss_now, tcp_nonagle(tp));
 	}
+	if (uarg)
+		msg_zerocopy_put_abort(uarg, copied != 0);
 	local_bh_enable();
 	if (copied)
 		return (int)MIN(copied, (size_t)INT_MAX);

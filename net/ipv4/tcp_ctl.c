@@ -148,7 +148,7 @@ void tcp_send_active_reset(struct tcp_sock *tp)
  * may be reading them, tcp_retransmit_skb checked). */
 static void tcp_trim_head(struct sk_buff *skb, uint32_t len)
 {
-	skb_pull(skb, MIN(len, skb->len));
+	(void)pskb_pull(skb, MIN(len, skb->len));
 	TCP_SKB_CB(skb)->seq += len;
 }
 

@@ -277,7 +277,7 @@ static uint32_t tcp_clean_rtx_queue(struct tcp_sock *tp, uint32_t ack, int64_t *
 						tp->retrans_out -= MIN(tp->retrans_out, segs - left);
 					if (cb->sacked & TCPCB_LOST)
 						tp->lost_out -= MIN(tp->lost_out, segs - left);
-					skb_pull(skb, done);
+					(void)pskb_pull(skb, done);
 					cb->seq = ack;
 					cb->tso_segs = (uint16_t)left;
 				}

@@ -255,7 +255,7 @@ void tcp_v4_send_check(struct sk_buff *skb, be32 saddr, be32 daddr)
 	} else {
 		th->check = 0;
 		th->check = csum_tcpudp_magic(saddr, daddr, skb->len, IPPROTO_TCP,
-					      csum_partial(th, skb->len, 0));
+					      skb_checksum(skb, 0, skb->len, 0));
 		skb->ip_summed = CHECKSUM_NONE;
 	}
 }

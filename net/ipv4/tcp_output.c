@@ -483,8 +483,9 @@ void tcp_resegment(struct tcp_sock *tp, struct sk_buff *skb, unsigned int mss_no
 }
 
 /* Cuts skb after len payload bytes into two skbs next to each other on the
- * write queue and returns the first. Without scatter-gather one side's bytes
- * are copied (counted): the shorter one. A short head is copied out and the
+ * write queue and returns the first. A zero-copy skb (payload in frags) is
+ * cut without a copy: the second gets frags pointing further into the same
+ * user buffer. Otherwise one side's bytes are copied (counted): the shorter one. A short head is copied out and the
  * original keeps the rest by moving its data pointer (safe even while a clone
  * of it is in flight: the clone has its own pointers, and no header is pushed
  * into the freed head before the clone is gone — tcp_retransmit_skb waits
@@ -493,8 +494,9 @@ static struct sk_buff *tso_fragment(struct tcp_sock *tp, struct sk_buff *skb, un
 				    unsigned int mss_now)
 {
 	unsigned int rest = skb->len - len;
-	bool copy_head = len < rest;
-	struct sk_buff *buff = alloc_skb_tx(copy_head ? len : rest);
+	bool frags = skb_is_nonlinear(skb) && len >= skb_headlen(skb);
+	bool copy_head = !frags && len < rest;
+	struct sk_buff *buff = alloc_skb_tx(frags ? 0 : copy_head ? len : rest);
 	struct tcp_skb_cb *cb = TCP_SKB_CB(skb), *bcb;
 	uint8_t flags = cb->tcp_flags;
 	int old = (int)tcp_skb_pcount(skb);
@@ -506,7 +508,12 @@ static struct sk_buff *tso_fragment(struct tcp_sock *tp, struct sk_buff *skb, un
 	}
 	bcb = TCP_SKB_CB(buff);
 	*bcb = *cb;
-	if (copy_head) {
+	if (frags) {
+		skb_split_frags(skb, buff, len);
+		first = skb;
+		second = buff;
+		__skb_queue_after(&tp->sk_write_queue, skb, buff);
+	} else if (copy_head) {
 		memcpy(skb_put(buff, len), skb->data, len);
 		skb_pull(skb, len);
 		first = buff;
@@ -521,7 +528,8 @@ static struct sk_buff *tso_fragment(struct tcp_sock *tp, struct sk_buff *skb, un
 		second = buff;
 		__skb_queue_after(&tp->sk_write_queue, skb, buff);
 	}
-	skb_count_copy(SKB_COPY_TCP_SPLIT, copy_head ? len : rest);
+	if (!frags)
+		skb_count_copy(SKB_COPY_TCP_SPLIT, copy_head ? len : rest);
 	TCP_INC_STATS(tcp_tso_split);
 	skb_header_release(buff);
 	tp->sk_wmem_queued += buff->truesize;

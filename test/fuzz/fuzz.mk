@@ -11,9 +11,9 @@ FUZZ_SRCS := test/fuzz/fuzz_rx_frame.c test/fuzz/fuzz_stack.c test/fuzz/fuzz_tcp
 	net/core/skbuff.c net/core/neighbour.c net/core/neigh_parms.c net/core/snmp.c \
 	net/ipv4/arp.c net/ipv4/af_inet.c net/ipv4/devinet.c net/ipv4/route.c net/ipv4/ip_input.c \
 	net/ipv4/ip_output.c net/ipv4/ip_fragment.c net/ipv4/netfilter.c net/ipv4/protocol.c \
-	net/ipv4/icmp.c net/ipv4/udp.c net/socket.c net/core/sock_poll.c net/core/secure_seq.c \
+	net/ipv4/icmp.c net/ipv4/udp.c net/socket.c net/core/sock_poll.c net/core/sock_zerocopy.c net/core/secure_seq.c \
 	net/ipv4/syncookies.c net/ipv4/tcp.c net/ipv4/tcp_mib.c net/ipv4/tcp_sockopt.c net/ipv4/tcp_ctl.c net/ipv4/tcp_data_queue.c net/ipv4/tcp_cong.c net/ipv4/tcp_cubic.c \
-	net/ipv4/tcp_input.c net/ipv4/tcp_ipv4.c net/ipv4/tcp_minisocks.c net/ipv4/tcp_output.c \
+	net/ipv4/tcp_input.c net/ipv4/tcp_ipv4.c net/ipv4/tcp_minisocks.c net/ipv4/tcp_output.c net/ipv4/tcp_zerocopy.c \
 	net/ipv4/tcp_recovery.c net/ipv4/tcp_timer.c apps/l2reflect.c kernel/slab.c \
 	kernel/page_alloc.c kernel/dma.c kernel/sysctl.c kernel/cmdline.c kernel/timer_wheel.c \
 	kernel/initcall.c test/unit/host_support.c test/unit/igb_fake.c test/unit/fake_timer.c \

@@ -1,6 +1,6 @@
 UNIT_TESTS += socket socket_stream
 socket_LIB_SRCS := test/unit/socket_fixture.c test/unit/fake_inet.c test/unit/fake_wait.c test/unit/fake_stream.c \
-	test/unit/fake_tcp_ss.c net/socket.c net/core/sock_poll.c net/core/sock_diag.c \
+	test/unit/fake_tcp_ss.c net/socket.c net/core/sock_poll.c net/core/sock_zerocopy.c net/core/sock_diag.c \
 	net/core/utils.c net/ipv4/udp.c net/ipv4/icmp.c net/core/skbuff.c net/core/skb_checksum.c \
 	net/core/checksum.c net/core/snmp.c kernel/slab.c kernel/page_alloc.c test/unit/skb_arena.c \
 	test/unit/arena.c test/unit/shell_run.c test/unit/host_support.c

@@ -109,11 +109,21 @@ int ip_queue_xmit(struct sock *sk, struct sk_buff *skb, struct flowi4 *fl)
 	assert_true(skb->len >= sizeof(*th));
 	hlen = tcp_hdrlen(th);
 	assert_true(hlen >= sizeof(*th) && hlen <= skb->len);
-	/* tp_dev offers no checksum offload: TCP sums in software. */
-	assert_int_not_equal(skb->ip_summed, CHECKSUM_PARTIAL);
-	c = csum_tcpudp_magic(fl->saddr, fl->daddr, skb->len, IPPROTO_TCP,
-			      csum_partial(th, skb->len, 0));
-	assert_int_equal(c, 0);
+	if (skb->ip_summed == CHECKSUM_PARTIAL) {
+		/* tp_dev with NETIF_F_IP_CSUM (the zero-copy suite): the
+		 * field holds the pseudo-header seed the NIC would finish. */
+		assert_true(tp_dev.features & NETIF_F_IP_CSUM);
+		assert_int_equal(skb->csum_start, skb_headroom(skb));
+		assert_int_equal(skb->csum_offset, offsetof(struct tcphdr, check));
+		assert_int_equal(th->check, csum_tcpudp_seed(fl->saddr, fl->daddr, skb->len,
+							     IPPROTO_TCP));
+	} else {
+		/* tp_dev offers no checksum offload: TCP sums in software,
+		 * across the frags too. */
+		c = csum_tcpudp_magic(fl->saddr, fl->daddr, skb->len, IPPROTO_TCP,
+				      skb_checksum(skb, 0, skb->len, 0));
+		assert_int_equal(c, 0);
+	}
 	payload = skb->len - hlen;
 	step = skb->gso_size && payload > skb->gso_size ? skb->gso_size : payload;
 	for (unsigned int off = 0; off < payload || off == 0; off += step) {
@@ -130,7 +140,7 @@ int ip_queue_xmit(struct sock *sk, struct sk_buff *skb, struct flowi4 *fl)
 		s->win = ntohs(th->window);
 		s->len = MIN(step, payload - off);
 		assert_true(s->len <= TP_SEG_DATA);
-		memcpy(s->data, skb->data + hlen + off, s->len);
+		assert_int_equal(skb_copy_bits(skb, hlen + off, s->data, s->len), 0);
 		tp_parse_opts(s, (const uint8_t *)(th + 1), hlen - sizeof(*th));
 		s->when = tp_now();
 		s->tso = step < payload;

@@ -56,7 +56,8 @@ static int setup(void **state)
 	int rc = igb_fixture_setup(state);
 
 	ad->netdev.netdev_ops = &fake_ops;
-	ad->netdev.hw_features = NETIF_F_IP_CSUM | NETIF_F_TSO | NETIF_F_RXCSUM | NETIF_F_RXHASH;
+	ad->netdev.hw_features = NETIF_F_SG | NETIF_F_IP_CSUM | NETIF_F_TSO | NETIF_F_RXCSUM |
+				 NETIF_F_RXHASH;
 	ad->netdev.features = ad->netdev.hw_features;
 	ad->num_q_vectors = NQ;
 	for (unsigned int v = 0; v < NQ; v++)
@@ -107,7 +108,7 @@ static void test_show_features(void **state)
 	assert_non_null(strstr(printk_capture, "\ntx-checksumming: on\n"));
 	assert_non_null(strstr(printk_capture, "\ttx-checksum-ipv4: on\n"));
 	assert_non_null(strstr(printk_capture, "\ntcp-segmentation-offload: on\n"));
-	assert_non_null(strstr(printk_capture, "\nscatter-gather: off [fixed]\n"));
+	assert_non_null(strstr(printk_capture, "\nscatter-gather: on\n"));
 	assert_non_null(strstr(printk_capture, "\nreceive-hashing: on [fixed]\n"));
 	assert_int_equal(run("-k", "extra"), 1);
 	assert_int_equal(lines(), 1);
@@ -136,6 +137,15 @@ static void test_set_features(void **state)
 	assert_non_null(strstr(printk_capture, "tcp-segmentation-offload: off [requested on]\n"));
 	assert_false(ad->netdev.features & NETIF_F_TSO);
 	assert_int_equal(run("-K", "tx-checksumming on tso on"), 0);
+	assert_int_equal(ad->netdev.features, all);
+
+	/* And scatter-gather: TSO follows sg down too. */
+	assert_int_equal(run("-K", "sg off"), 0);
+	assert_int_equal(ad->netdev.features, all & ~(NETIF_F_SG | NETIF_F_TSO));
+	assert_non_null(strstr(printk_capture, "Actual changes:\ntcp-segmentation-offload: off\n"));
+	run("-k", "");
+	assert_non_null(strstr(printk_capture, "\nscatter-gather: off\n"));
+	assert_int_equal(run("-K", "scatter-gather on tso on"), 0);
 	assert_int_equal(ad->netdev.features, all);
 }
 

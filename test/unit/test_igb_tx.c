@@ -388,6 +388,47 @@ static void test_tx_tso(void **state)
 	assert_int_equal(t->next_to_use, 5);
 }
 
+/* Scatter-gather: headers in the linear part, payload in frags (a zero-copy
+ * send); each buffer gets its own descriptors, a frag over 32 KiB two, and
+ * only the last carries EOP and RS. The frags' memory is never copied. */
+static void test_tx_sg_frags(void **state)
+{
+	(void)state;
+	struct igb_ring *t = &ad->tx_ring[0];
+	static uint8_t user[50000];
+	struct sk_buff *skb = l4_skb(0, 20, 6);
+	uint32_t hdr = skb->len, total;
+	uint64_t copied0 = skb_copy_bytes(SKB_COPY_LINEARIZE);
+
+	bring_up_tx();
+	assert_true(skb_add_frag(skb, user, 40000));
+	assert_true(skb_add_frag(skb, user + 45000, 5000));
+	total = skb->len;
+	assert_int_equal(total, hdr + 45000);
+	skb->gso_size = 1460;
+	skb->gso_type = SKB_GSO_TCPV4;
+	assert_int_equal(igb_xmit_frame_ring(skb, t), NETDEV_TX_OK);
+	/* 0: context; 1: the headers; 2, 3: the first frag; 4: the second. */
+	assert_int_equal(txd(t, 1)->read.buffer_addr, (uintptr_t)skb->data);
+	assert_int_equal(txd(t, 1)->read.cmd_type_len, hdr | 0x22300000u | TSE);
+	assert_int_equal(txd(t, 1)->read.olinfo_status, 45000u << 14 | TXSM | IXSM);
+	assert_int_equal(txd(t, 2)->read.buffer_addr, (uintptr_t)user);
+	assert_int_equal(txd(t, 2)->read.cmd_type_len, 32768u | 0x22300000u | TSE);
+	assert_int_equal(txd(t, 2)->read.olinfo_status, 0);
+	assert_int_equal(txd(t, 3)->read.buffer_addr, (uintptr_t)user + 32768);
+	assert_int_equal(txd(t, 3)->read.cmd_type_len, (40000u - 32768u) | 0x22300000u | TSE);
+	assert_int_equal(txd(t, 4)->read.buffer_addr, (uintptr_t)user + 45000);
+	assert_int_equal(txd(t, 4)->read.cmd_type_len, 5000u | PLAIN_CMD | TSE);
+	assert_ptr_equal(t->tx_buffer_info[0].next_to_watch, txd(t, 4));
+	assert_int_equal(t->tx_buffer_info[0].gso_segs, (45000 + 1459) / 1460);
+	assert_int_equal(t->next_to_use, 5);
+	assert_int_equal(skb_copy_bytes(SKB_COPY_LINEARIZE), copied0);
+	tx_done(t, 4);
+	igb_clean_tx_irq(&ad->q_vector[0], 64);
+	assert_int_equal(t->next_to_clean, 5);
+	assert_int_equal(test_skb_live(), 0);
+}
+
 static void test_tx_tail_once_per_batch(void **state)
 {
 	(void)state;
@@ -444,24 +485,26 @@ static void test_tx_stop_and_wake(void **state)
 	assert_int_equal(t->next_to_use, sent);
 	kfree_skb(skb);
 
-	/* 28 done: 31 free, still below the wake mark. */
-	for (unsigned int k = 0; k < 28; k++)
+	/* Enough done for one short of the wake mark: still stopped. */
+	const unsigned int k1 = IGB_TX_QUEUE_WAKE - IGB_DESC_NEEDED, k2 = k1 + 10;
+
+	for (unsigned int k = 0; k < k1; k++)
 		tx_done(t, k);
 	assert_true(igb_clean_tx_irq(&ad->q_vector[0], 64));
-	assert_int_equal(igb_desc_unused(t), 31);
+	assert_int_equal(igb_desc_unused(t), IGB_TX_QUEUE_WAKE - 1);
 	assert_true(netif_tx_queue_stopped(txq));
 	/* Budget: 10 more done, 4 reclaimed per call. */
-	for (unsigned int k = 28; k < 38; k++)
+	for (unsigned int k = k1; k < k2; k++)
 		tx_done(t, k);
 	assert_false(igb_clean_tx_irq(&ad->q_vector[0], 4));
-	assert_int_equal(t->next_to_clean, 32);
+	assert_int_equal(t->next_to_clean, k1 + 4);
 	assert_false(netif_tx_queue_stopped(txq));
 	assert_int_equal(wakes, 1);
 	assert_int_equal(t->stats.restart_queue, 1);
 	assert_true(igb_clean_tx_irq(&ad->q_vector[0], 64));
-	assert_int_equal(t->next_to_clean, 38);
-	assert_int_equal(t->stats.packets, 38);
-	assert_int_equal(test_skb_live(), sent - 38);
+	assert_int_equal(t->next_to_clean, k2);
+	assert_int_equal(t->stats.packets, k2);
+	assert_int_equal(test_skb_live(), sent - k2);
 }
 
 static void test_tx_clean_exact(void **state)
@@ -730,6 +773,7 @@ int main(void)
 		T(test_tx_csum_offload),
 		T(test_tx_short_frame_csum_finished_before_pad),
 		T(test_tx_tso),
+		T(test_tx_sg_frags),
 		T(test_tx_tail_once_per_batch),
 		T(test_tx_stop_and_wake),
 		T(test_tx_clean_exact),
