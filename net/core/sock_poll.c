@@ -15,7 +15,6 @@
 #include "net/sock.h"
 #include "net/socket.h"
 #include "net/socket_file.h"
-#include "net/sock_zerocopy.h"
 
 #define POLL_STACK_FDS 64	/* 2 KiB of entries on the stack */
 
@@ -43,9 +42,6 @@ static int poll_scan(struct pollfd *fds, nfds_t nfds, const struct poll_entry *p
 			continue;
 		}
 		mask = pe[i].sf->sk.sk_prot->poll(&pe[i].sf->sk);
-		/* Zero-copy completions to read, as Linux's sk_error_queue. */
-		if (sock_errqueue_pending(&pe[i].sf->sk))
-			mask |= POLLERR;
 		/* POLLERR, POLLHUP and POLLNVAL are reported unasked. */
 		mask &= (unsigned int)fds[i].events | POLLERR | POLLHUP;
 		fds[i].revents = (short)mask;

@@ -17,6 +17,7 @@
 #include "kernel/slab.h"
 #include "kernel/sysctl.h"
 #include "kernel/wait.h"
+#include "net/snmp.h"
 #include "net/sock.h"
 #include "net/socket.h"
 #include "net/sock_zerocopy.h"
@@ -26,6 +27,19 @@ int sysctl_optmem_max = 131072;
 SYSCTL_INT("net.core.optmem_max", sysctl_optmem_max, 0, INT_MAX / 2);
 
 static struct zerocopy_stats zc_stats;
+
+static const struct snmp_field zc_fields[] = {
+	SNMP_FIELD(struct zerocopy_stats, sends, "ZerocopySends"),
+	SNMP_FIELD(struct zerocopy_stats, sends_copied, "ZerocopySendsCopied"),
+	SNMP_FIELD(struct zerocopy_stats, bytes_zerocopy, "ZerocopyBytes"),
+	SNMP_FIELD(struct zerocopy_stats, completions, "ZerocopyCompleted"),
+	SNMP_FIELD(struct zerocopy_stats, completions_copied, "ZerocopyCompletedCopied"),
+	SNMP_FIELD(struct zerocopy_stats, merged, "ZerocopyMerged"),
+	SNMP_FIELD(struct zerocopy_stats, notifications_read, "ZerocopyNotificationsRead"),
+	SNMP_FIELD(struct zerocopy_stats, dropped_dead, "ZerocopyDroppedClosed"),
+	SNMP_FIELD(struct zerocopy_stats, enobufs, "ZerocopyNoBufs"),
+};
+SNMP_MIB("Zerocopy", &zc_stats, zc_fields);
 
 static void zc_count(uint64_t *c, uint64_t n)
 {

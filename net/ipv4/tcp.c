@@ -589,7 +589,9 @@ static unsigned int tcp_poll(struct sock *sk)
 
 	if (tp->state == TCP_LISTEN)
 		return tp->accept_head ? POLLIN : 0;
-	if (sk->sk_err)
+	/* Zero-copy completions to read count as an error (Linux's
+	 * sk_error_queue). */
+	if (sk->sk_err || sock_errqueue_pending(sk))
 		mask |= POLLERR;
 	if (tp->state == TCP_CLOSE && sk->connected)
 		mask |= POLLHUP | POLLIN;
