@@ -38,6 +38,7 @@ struct trace_frame {
 	uint32_t copy;		/* bytes copied directly inside */
 	uint8_t ctx;
 	bool stored;		/* its entry is in the ring: its exit must be too */
+	bool on_skb;		/* kept for a traced skb (not a socket or a context) */
 };
 
 bool trace_active;
@@ -109,7 +110,7 @@ static bool ring_put(uint16_t tp, enum trace_kind kind, enum trace_ctx ctx, uint
 	return true;
 }
 
-static uint64_t frame_push(uint16_t tp, uint32_t skb, uint32_t len)
+static uint64_t frame_push(uint16_t tp, uint32_t skb, uint32_t len, bool on_skb)
 {
 	enum trace_ctx ctx = current_ctx();
 	bool stored;
@@ -123,7 +124,9 @@ static uint64_t frame_push(uint16_t tp, uint32_t skb, uint32_t len)
 	else if (tp == TP_net_tx_action)
 		T.c.net_tx_runs++;
 	stored = ring_put(tp, TRACE_ENTRY, ctx, skb, len, 0, 0, 2);
-	T.frames[T.depth] = (struct trace_frame){ .ctx = (uint8_t)ctx, .stored = stored };
+	T.frames[T.depth] = (struct trace_frame){
+		.ctx = (uint8_t)ctx, .stored = stored, .on_skb = on_skb,
+	};
 	T.depth++;
 	if (stored)
 		T.open_stored++;
@@ -163,7 +166,7 @@ uint64_t __trace_send_enter(const void *sk, uint16_t lport, uint16_t rport)
 		T.start = T.head;
 		T.send_open = true;
 		T.t0 = trace_clock();
-		token = frame_push(TP_tcp_sendmsg, 0, 0);
+		token = frame_push(TP_tcp_sendmsg, 0, 0, false);
 		if (token)
 			token |= TOKEN_SEND;
 	}
@@ -186,7 +189,7 @@ uint64_t __trace_enter(uint16_t tp, uint32_t skb, uint32_t len, const void *sk, 
 			keep = true;
 	}
 	if (keep)
-		token = frame_push(tp, skb, len);
+		token = frame_push(tp, skb, len, subject == TRACE_SUBJ_SKB);
 	local_irq_restore(flags);
 	return token;
 }
@@ -212,18 +215,20 @@ void __trace_exit(uint64_t token)
 	local_irq_restore(flags);
 }
 
-/* A leaf inside the innermost kept frame, in that frame's context. */
+/* Directly inside the innermost kept frame: in that frame's context. */
 static bool in_kept_frame(void)
 {
 	return T.state == TRACE_RUNNING && T.depth &&
 	       T.frames[T.depth - 1].ctx == (uint8_t)current_ctx();
 }
 
+/* A point (the tail write) knows no skb: it belongs to the trace when the
+ * frame around it is about a traced one. */
 void __trace_leaf(uint16_t tp, uint32_t skb, uint32_t len, uint32_t aux)
 {
 	unsigned long flags = local_irq_save();
 
-	if (in_kept_frame())
+	if (in_kept_frame() && T.frames[T.depth - 1].on_skb)
 		ring_put(tp, TRACE_LEAF, current_ctx(), skb, len, 0, aux, 1);
 	local_irq_restore(flags);
 }

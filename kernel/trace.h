@@ -217,12 +217,13 @@ static inline void __trace_frame_end(uint64_t *token)
 		if (unlikely(trace_active))						\
 			__trace_leaf((tp), 0, 0, (val));				\
 	} while (0)
-/* child was made from a traced parent (a clone, a split): it is traced too. */
+/* child was made from a traced parent (a clone, a split): it is traced too.
+ * The leaf shows the parent with its length, and the child's id. */
 #define TRACE_SKB_NEW(tp, parent, child)						\
 	do {										\
 		if (unlikely(trace_active) && (parent)->trace_id)			\
 			(child)->trace_id = __trace_skb_new((tp), (parent)->trace_id,	\
-							    (child)->len);		\
+							    (parent)->len);		\
 	} while (0)
 /* copy bytes went into skb on sk's write queue: traced when the traced send
  * made the copy. */
