@@ -11,7 +11,7 @@ import threading
 
 import pytest
 
-from netns import HOST_IP
+from netns import GUEST_IP, HOST_IP
 
 pytestmark = pytest.mark.hard_timeout(240)
 
@@ -21,7 +21,7 @@ BEGIN = re.compile(r"trace: begin send sport=(\d+) dport=(\d+) filter=(\d+) even
 SUMMARY = re.compile(r"trace: summary skbs=(\d+) bytes=(\d+) copies=(\d+) copy_bytes=(\d+) "
                      r"net_rx=(\d+) net_tx=(\d+) sys_us=([\d.]+) softirq_us=([\d.]+) "
                      r"hardirq_us=([\d.]+) total_us=([\d.]+) events=(\d+) lost=(\d+) "
-                     r"live=(\d+) end=(\w+)")
+                     r"live=(\d+) end=(\w+)\r?\n")
 # <us> | <context> | <indent><name>() {   or  name();   or  } /* name */
 EVENT = re.compile(r"^\s*(\d+\.\d{3}) \| (sys|softirq|hardirq)\s* \| ( *)"
                    r"(?:(\w+)\(\) \{(.*)|(\w+)\(\);(.*)|\} /\* (\w+) \*/(.*))$")
@@ -122,13 +122,13 @@ def parse(text):
     return events, begin, summary
 
 
-def check_trace(text, nbytes):
+def check_trace(text, nbytes, port=PORT):
     events, begin, summary = parse(text)
     assert summary.group(14) == "freed", summary.group(0)
     assert int(summary.group(12)) == 0, "events lost: " + summary.group(0)
     assert int(summary.group(2)) == nbytes, summary.group(0)
     assert int(summary.group(13)) == 0, "skbs left alive"
-    assert int(begin.group(2)) == PORT
+    assert port in (int(begin.group(1)), int(begin.group(2)))
     # Printed lines: one per event, a folded leaf standing for two.
     folded = sum(1 for e in events if e["kind"] == "leaf" and e["name"] not in
                  ("skb_entail", "skb_clone", "tso_fragment", "tail_write", "__kfree_skb"))
@@ -201,6 +201,38 @@ def test_trace_of_one_send(netns, tmp_path, nbytes):
     send_exit = next(e for e in events if e["kind"] == "exit" and e["name"] == "tcp_sendmsg")
     assert send_exit["attrs"].get("copy") == nbytes
     assert int(summary.group(5)) >= 1, "no NET_RX run"
+
+
+def test_shell_traces_the_echo_reply(netns, tmp_path):
+    """`trace send 7` catches the echo service's reply (local port 7), printed
+    by the trace thread while the shell stays usable; `trace off` disarms."""
+    vm = netns.boot(tmp_path / "vm", append=APPEND)
+    vm.wait_ready(60)
+    netns.wait_carrier()
+    assert "state=off" in vm.command("trace")
+    assert "trace: armed for the next send() port=7" in vm.command("trace send 7")
+    assert "state=armed port=7" in vm.command("trace")
+    assert "bad port" in vm.command("trace send 70000")
+    start = len(vm.log)
+    s = netns.socket(socket.AF_INET, socket.SOCK_STREAM)
+    with s:
+        s.settimeout(10)
+        s.connect((GUEST_IP, 7))
+        s.sendall(b"x" * 1000)
+        got = b""
+        while len(got) < 1000:
+            data = s.recv(4096)
+            assert data, "echo closed early"
+            got += data
+        m = vm.expect(SUMMARY.pattern, timeout=30, start=start)
+    events, summary = check_trace(vm.text[vm.text.index("trace: begin", start):], 1000, 7)
+    assert int(BEGIN.search(vm.text, start).group(1)) == 7
+    assert "state=off" in vm.command("trace")
+    # Armed, then off: nothing is traced.
+    vm.command("trace send")
+    assert "trace: off" in vm.command("trace off")
+    assert "state=off" in vm.command("trace")
+    assert m
 
 
 def test_bad_trace_word(netns, tmp_path):
