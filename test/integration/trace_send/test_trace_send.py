@@ -7,15 +7,15 @@ entries and exits balance, with the depth the printer shows; the last skb
 freed is one tcp_sendmsg queued; the summary's bytes are the send's."""
 import re
 import socket
-import threading
 
 import pytest
 
 from netns import GUEST_IP, HOST_IP
+# app=send's receiver on the host: counts and hashes to the guest's FIN.
+from tcp_send.test_tcp_send import PORT, Receiver
 
 pytestmark = pytest.mark.hard_timeout(240)
 
-PORT = 5003
 APPEND = "ip=10.0.0.2/24 gw=10.0.0.1"
 BEGIN = re.compile(r"trace: begin send sport=(\d+) dport=(\d+) filter=(\d+) events=(\d+)")
 SUMMARY = re.compile(r"trace: summary skbs=(\d+) bytes=(\d+) copies=(\d+) copy_bytes=(\d+) "
@@ -68,34 +68,6 @@ CONTEXTS = {
     "igb_poll": {"softirq"}, "igb_clean_tx_irq": {"softirq"}, "tcp_v4_rcv": {"softirq"},
     "tcp_ack": {"softirq"},
 }
-
-
-class Sink(threading.Thread):
-    """Takes one connection on HOST_IP:PORT and counts its bytes to the FIN."""
-
-    def __init__(self, ns):
-        super().__init__(daemon=True)
-        self.lsock = ns.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.lsock.bind((HOST_IP, PORT))
-        self.lsock.listen(1)
-        self.lsock.settimeout(120)
-        self.nbytes, self.error = 0, None
-
-    def run(self):
-        try:
-            conn, _ = self.lsock.accept()
-            with conn:
-                conn.settimeout(90)
-                while True:
-                    data = conn.recv(1 << 20)
-                    if not data:
-                        break
-                    self.nbytes += len(data)
-        except Exception as e:  # reported by the test
-            self.error = e
-        finally:
-            self.lsock.close()
 
 
 def parse(text):
@@ -184,7 +156,7 @@ def check_trace(text, nbytes, port=PORT):
 
 @pytest.mark.parametrize("nbytes", [65536, 1048576])
 def test_trace_of_one_send(netns, tmp_path, nbytes):
-    rx = Sink(netns)
+    rx = Receiver(netns)
     rx.start()
     vm = netns.boot(tmp_path / "vm", append=f"{APPEND} app=send send={HOST_IP}:{PORT} "
                     f"bytes={nbytes} chunk={nbytes} trace=send")
