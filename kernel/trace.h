@@ -3,10 +3,12 @@
  * the NIC and back up through the ACK, until the last skb it made is freed.
  *
  * Tracepoints are compiled in. With no trace armed or running each costs one
- * predictable branch on the global trace_active (plus, for a function, a test
- * of a register-held token at its returns); -DRINGOS_NO_TRACE compiles them to
- * nothing. Host unit suites get them compiled out too, except the trace suite
- * itself (RINGOS_TRACE_HOST), so no other suite needs the recorder.
+ * predictable branch on the global trace_active: the token a function's exit
+ * tests is a constant 0 on that path, and GCC threads the test away (in
+ * ip_local_out the off path is `cmpb $0,trace_active; jne` and the same tail
+ * call as without it). -DRINGOS_NO_TRACE compiles them to nothing. Host unit
+ * suites get them compiled out too, except the trace suite itself
+ * (RINGOS_TRACE_HOST), so no other suite needs the recorder.
  *
  *   TRACE_FUNC(TP_x, skb);      first line of a function about one skb
  *   TRACE_FUNC_SK(TP_x, sk);    about one socket (kept for the traced one)
@@ -14,7 +16,11 @@
  *                               a trace runs, whatever it serves
  * Each declares a local whose cleanup emits the exit event on every return
  * path; entry and exit are recorded or skipped together, so the depth stays
- * right. TRACE_LEAF_* mark points that are not functions.
+ * right. The others mark points that are not functions: TRACE_LEAF_VAL (the
+ * tail write), TRACE_SKB_QUEUED (tcp_sendmsg's copy into an skb: it becomes
+ * traced), TRACE_SKB_NEW (a clone or a split of a traced skb), TRACE_SKB_FREE
+ * (its struct let go: __kfree_skb) and TRACE_COPY (skb_count_copy's bytes, on
+ * the innermost kept frame).
  *
  * Events go to a ring allocated once (trace_setup) and are printed from
  * process context after the trace ends (kernel/trace_cmd.c), never from the

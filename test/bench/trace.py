@@ -3,15 +3,16 @@
 of test/bench/tcp.py that cross the traced path, for the usual kernel
 (tracepoints compiled in, off) and for build/ringos-notrace.elf (the same
 source with -DRINGOS_NO_TRACE), booted one after the other in the same run,
-twice each in the order A B A B so a drift of the shared machine hits both:
+BENCH_TRACE_ROUNDS times each in the order A B A B ... so a drift of the
+shared machine hits both:
 
 - TCP echo (port 7), 64 B round trips on one TCP_NODELAY connection,
   BENCH_TRACE_ECHO_N of them: the median;
 - bulk guest -> host from the source service (port 19) for
   BENCH_TRACE_SECONDS: Mbit/s.
 
-Prints a Markdown table (the better of the two boots of each kernel, and the
-ratio), writes build/bench/trace.md and build/bench/trace.json. Asserts
+Prints a Markdown table (each kernel's best boot, and the ratio; every boot's
+figures go to the JSON), writes build/bench/trace.md and build/bench/trace.json. Asserts
 nothing: it measures. Needs root (a namespace and a tap); says so and does
 nothing otherwise."""
 import json
@@ -31,6 +32,7 @@ from netns import NetNS, is_root  # noqa: E402
 
 SECONDS = float(os.environ.get("BENCH_TRACE_SECONDS", "3"))
 ECHO_N = int(os.environ.get("BENCH_TRACE_ECHO_N", "500"))
+ROUNDS = int(os.environ.get("BENCH_TRACE_ROUNDS", "3"))
 KERNELS = {"compiled in, off": ROOT / "build" / "ringos.elf",
            "compiled out": ROOT / "build" / "ringos-notrace.elf"}
 
@@ -62,7 +64,7 @@ def main():
         return 1
     runs = {name: [] for name in KERNELS}
     with tempfile.TemporaryDirectory() as d, NetNS("bench_trace") as ns:
-        for i in range(2):
+        for i in range(ROUNDS):
             for name, elf in KERNELS.items():
                 runs[name].append(figures(ns, Path(d) / f"{elf.stem}{i}", elf))
     best = {name: {"echo_median_us": min(r["echo_median_us"] for r in rs),
