@@ -3,10 +3,12 @@
  * the NIC and back up through the ACK, until the last skb it made is freed.
  *
  * Tracepoints are compiled in. With no trace armed or running each costs one
- * predictable branch on the global trace_active: the token a function's exit
- * tests is a constant 0 on that path, and GCC threads the test away (in
- * ip_local_out the off path is `cmpb $0,trace_active; jne` and the same tail
- * call as without it). -DRINGOS_NO_TRACE compiles them to nothing. Host unit
+ * predictable branch on the global trace_active. The token a function's exit
+ * tests is 0 on that path: GCC often threads the test away (ip_local_out's off
+ * path is `cmpb $0,trace_active; jne` and the same tail call as without it),
+ * else it is a test of a register at the returns (kfree_skb). The out-of-line
+ * slow path makes the functions longer, not the off path slower.
+ * -DRINGOS_NO_TRACE compiles them to nothing. Host unit
  * suites get them compiled out too, except the trace suite itself
  * (RINGOS_TRACE_HOST), so no other suite needs the recorder.
  *
