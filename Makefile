@@ -84,11 +84,28 @@ $(BUILD)/ringos.iso: $(BUILD)/iso/boot/ringos.elf $(BUILD)/iso/boot/grub/grub.cf
 	grub-mkrescue -o $@ $(BUILD)/iso 2>$(BUILD)/grub-mkrescue.log || \
 		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
-all: $(BUILD)/ringos.elf $(BUILD)/ringos.iso
+# The same kernel with every tracepoint compiled out (-DRINGOS_NO_TRACE,
+# kernel/trace.h) and without the recorder, in objects of its own, so
+# test/bench/trace.py can boot both in one run. `make TRACE=0` adds it to all.
+KOBJ_NOTRACE := $(patsubst $(BUILD)/k/%,$(BUILD)/k-notrace/%,\
+	$(filter-out $(BUILD)/k/kernel/trace.c.o $(BUILD)/k/kernel/trace_cmd.c.o,$(KOBJ)))
+
+$(BUILD)/k-notrace/%.c.o: %.c | deps $(NEWLIB_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -DRINGOS_NO_TRACE -c $< -o $@
+
+$(BUILD)/k-notrace/%.S.o: %.S | deps $(NEWLIB_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -DRINGOS_NO_TRACE -D__ASSEMBLY__ -c $< -o $@
+
+$(BUILD)/ringos-notrace.elf: $(KOBJ_NOTRACE) linker.ld $(NEWLIB_STAMP)
+	$(CC) $(KLDFLAGS) -o $@ $(KOBJ_NOTRACE) $(NEWLIB_LIBS) $(LIBGCC)
+
+all: $(BUILD)/ringos.elf $(BUILD)/ringos.iso $(if $(filter 0,$(TRACE)),$(BUILD)/ringos-notrace.elf)
 iso: $(BUILD)/ringos.iso
 FORCE:
 
--include $(KOBJ:.o=.d)
+-include $(KOBJ:.o=.d) $(KOBJ_NOTRACE:.o=.d)
 
 # ---- running ----------------------------------------------------------------
 HOSTFWD := hostfwd=tcp::7007-:7,hostfwd=tcp::7009-:9,hostfwd=tcp::7019-:19,hostfwd=udp::7007-:7
@@ -133,12 +150,13 @@ $(BUILD)/bench/empty.elf: test/bench/empty.S
 	as --32 -o $(BUILD)/bench/empty.o $<
 	ld -m elf_i386 -Ttext=0x100000 -e _start -o $@ $(BUILD)/bench/empty.o
 
-bench: all $(BUILD)/bench/empty.elf
+bench: all $(BUILD)/bench/empty.elf $(BUILD)/ringos-notrace.elf
 	$(PYTHON) test/bench/boot.py
 	$(PYTHON) test/bench/l2blast.py
 	$(PYTHON) test/bench/net_rtt.py
 	$(PYTHON) test/bench/raw_ceilings.py
 	$(PYTHON) test/bench/tcp.py
+	$(PYTHON) test/bench/trace.py
 
 clean:
 	rm -rf $(BUILD)

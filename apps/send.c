@@ -19,7 +19,13 @@
  *
  * Every wait is bounded by SEND_WAIT_MS: the handshake, a send that makes no
  * progress, the peer's close. Bytes the peer sends back (an echo server) are
- * read and dropped meanwhile, so both sides' buffers cannot lock each other. */
+ * read and dropped meanwhile, so both sides' buffers cannot lock each other.
+ *
+ * With a trace armed (trace=send, kernel/trace.h) the socket blocks, with
+ * SO_SNDTIMEO of SEND_WAIT_MS, so the first send() is the article's: one call
+ * that takes the whole chunk, sleeping while the send buffer is full, and the
+ * trace follows all of it. Before powering off the app waits, at most
+ * SEND_TRACE_WAIT_MS, for the trace to end and be printed. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,11 +36,13 @@
 #include "kernel/printk.h"
 #include "kernel/slab.h"
 #include "kernel/time.h"
+#include "kernel/trace.h"
 #include "net/ipconfig.h"
 #include "net/socket.h"
 
 #define SEND_PERIOD       (1u << 20)
 #define SEND_WAIT_MS      10000
+#define SEND_TRACE_WAIT_MS 60000
 #define SEND_EXIT_FAILURE 2
 #define SEND_CHUNK_MAX    (1u << 20)
 #define SEND_BYTES_MAX    1000000000000ULL	/* 1 TB */
@@ -285,8 +293,10 @@ static int send_init(struct net_device *dev)
 
 static void send_run(struct net_device *dev)
 {
+	static const struct timeval send_timeo = { .tv_sec = SEND_WAIT_MS / 1000 };
 	uint64_t t0, t_conn, t1, ns, back = 0;
 	char host[24];
+	bool traced;
 	int fd;
 
 	(void)dev;
@@ -302,8 +312,11 @@ static void send_run(struct net_device *dev)
 	for (uint64_t i = 0; i < SEND_PERIOD + send_chunk; i++)
 		send_buf[i] = send_pattern_byte(i);
 
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	traced = trace_armed();
+	fd = socket(AF_INET, SOCK_STREAM | (traced ? 0 : SOCK_NONBLOCK), 0);
 	if (fd < 0)
+		send_fail("socket", errno);
+	if (traced && setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &send_timeo, sizeof(send_timeo)) < 0)
 		send_fail("socket", errno);
 	t0 = ktime_get_ns();
 	send_connect(fd);
@@ -327,6 +340,7 @@ static void send_run(struct net_device *dev)
 	if (back)
 		kprintf(", %llu bytes came back", (unsigned long long)back);
 	kprintf(", boot_us=%llu\n", (unsigned long long)(ktime_get_ns() / 1000));
+	trace_wait_print(SEND_TRACE_WAIT_MS);
 	machine_acpi_poweroff();
 }
 

@@ -110,6 +110,7 @@ struct sk_buff {
 	uint16_t protocol;		/* ethertype, network order */
 	uint16_t queue_mapping;		/* TX queue; on RX the queue it arrived on */
 	uint32_t hash;			/* flow hash (RSS on RX) */
+	uint32_t trace_id;		/* send trace (kernel/trace.h); 0: untraced */
 	uint16_t mac_header, network_header, transport_header;	/* offsets from head */
 	uint8_t ip_summed;
 	uint8_t csum_level;

@@ -32,6 +32,7 @@
 #include "kernel/irqflags.h"
 #include "kernel/pci.h"
 #include "kernel/printk.h"
+#include "kernel/trace.h"
 
 /* MSI-X table entry, IVAR vector number and EIMS bit of the "other" vector. */
 #define IGB_OTHER_VECTOR	0
@@ -89,6 +90,7 @@ void igb_ivar_location(enum igb_mac_type mac, unsigned int queue, bool tx,
 
 static void igb_msix_ring(void *data)
 {
+	TRACE_FUNC_CTX(TP_igb_msix_ring);
 	struct igb_q_vector *q = data;
 	struct igb_adapter *adapter = q->adapter;
 	const struct igb_hw *hw = &adapter->hw;
@@ -190,6 +192,7 @@ static void igb_ring_irq_enable(struct igb_q_vector *q)
 
 int igb_poll(struct napi_struct *napi, int budget)
 {
+	TRACE_FUNC_CTX(TP_igb_poll);
 	struct igb_q_vector *q = container_of(napi, struct igb_q_vector, napi);
 	uint16_t tx_from = q->tx_ring->next_to_clean;
 	bool tx_done = igb_clean_tx_irq(q, budget);

@@ -25,6 +25,7 @@
 #include "kernel/ktimer.h"
 #include "kernel/printk.h"
 #include "kernel/slab.h"
+#include "kernel/trace.h"
 
 
 /* One data descriptor carries at most this much: DTALEN is 16 bits, and a
@@ -284,8 +285,10 @@ static bool igb_maybe_stop_tx(struct igb_ring *ring, uint16_t size)
  * packet of the batch will come to write it (Linux: netif_xmit_stopped). */
 static void igb_tx_kick(struct igb_ring *ring, bool xmit_more)
 {
-	if (!xmit_more || netif_tx_queue_stopped(igb_txq(ring)))
+	if (!xmit_more || netif_tx_queue_stopped(igb_txq(ring))) {
+		TRACE_LEAF_VAL(TP_tail_write, ring->next_to_use);
 		writel(ring->next_to_use, ring->tail);
+	}
 }
 
 /* Writes the data descriptors from next_to_use and publishes them: the
@@ -294,6 +297,7 @@ static void igb_tx_kick(struct igb_ring *ring, bool xmit_more)
 static void igb_tx_map(struct igb_ring *ring, struct igb_tx_buffer *first,
 		       uint32_t cmd_type, uint32_t olinfo)
 {
+	TRACE_FUNC(TP_igb_tx_map, first->skb);
 	struct sk_buff *skb = first->skb;
 	/* Read before the packet is published: once it is, the cleaner owns it. */
 	bool xmit_more = skb->xmit_more;
@@ -356,6 +360,7 @@ static netdev_tx_t igb_tx_drop(struct igb_ring *ring, struct sk_buff *skb)
 
 netdev_tx_t igb_xmit_frame_ring(struct sk_buff *skb, struct igb_ring *tx_ring)
 {
+	TRACE_FUNC(TP_igb_xmit_frame_ring, skb);
 	uint32_t max_len = skb->gso_size ? IGB_TSO_MAX : IGB_MAX_FRAME;
 	uint32_t cmd_type = IGB_ADVTXD_DTYP_DATA | IGB_ADVTXD_DCMD_DEXT | IGB_ADVTXD_DCMD_IFCS;
 	struct igb_tx_buffer *first;
@@ -406,6 +411,7 @@ netdev_tx_t igb_xmit_frame_ring(struct sk_buff *skb, struct igb_ring *tx_ring)
 
 netdev_tx_t igb_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 {
+	TRACE_FUNC(TP_igb_xmit_frame, skb);
 	struct igb_adapter *adapter = netdev_to_adapter(netdev);
 	unsigned int q = skb->queue_mapping;
 
@@ -417,6 +423,7 @@ netdev_tx_t igb_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 
 bool igb_clean_tx_irq(struct igb_q_vector *q_vector, int budget)
 {
+	TRACE_FUNC_CTX(TP_igb_clean_tx_irq);
 	struct igb_ring *ring = q_vector->tx_ring;
 	struct netdev_queue *txq;
 	uint16_t i = ring->next_to_clean;

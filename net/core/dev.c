@@ -27,6 +27,7 @@
 #include "kernel/softirq.h"
 #include "kernel/sysctl.h"
 #include "kernel/time.h"
+#include "kernel/trace.h"
 
 struct softnet_data softnet_data[1] = {
 	{
@@ -258,6 +259,7 @@ void netif_napi_add(struct net_device *dev, struct napi_struct *napi,
 
 bool napi_schedule(struct napi_struct *napi)
 {
+	TRACE_FUNC_CTX(TP_napi_schedule);
 	struct softnet_data *sd = this_softnet();
 	unsigned long flags = local_irq_save();
 	bool scheduled = false;
@@ -390,6 +392,7 @@ static void net_rx_flush_run(void)
  * scheduled meanwhile, and NET_RX is raised again. */
 static void net_rx_action(void)
 {
+	TRACE_FUNC_CTX(TP_net_rx_action);
 	struct softnet_data *sd = this_softnet();
 	uint64_t deadline = ktime_get_ns() + NET_RX_TIME_LIMIT_NS;
 	int budget = NET_RX_BUDGET;
@@ -635,6 +638,7 @@ static struct sk_buff *validate_xmit_skb(struct sk_buff *skb, struct net_device 
 netdev_tx_t dev_hard_start_xmit(struct sk_buff *skb, struct net_device *dev,
 				struct netdev_queue *txq)
 {
+	TRACE_FUNC(TP_dev_hard_start_xmit, skb);
 	if (unlikely(!dev->netdev_ops || !dev->netdev_ops->ndo_start_xmit)) {
 		drop_counted(skb, &this_softnet()->stats.tx_dropped_down);
 		return NETDEV_TX_OK;
@@ -652,6 +656,7 @@ netdev_tx_t dev_hard_start_xmit(struct sk_buff *skb, struct net_device *dev,
 static int __dev_xmit_skb(struct sk_buff *skb, struct Qdisc *q, struct net_device *dev,
 			  struct netdev_queue *txq)
 {
+	TRACE_FUNC(TP___dev_xmit_skb, skb);
 	int rc = NET_XMIT_SUCCESS;
 
 	if (unlikely(q->running)) {
@@ -691,6 +696,7 @@ static int xmit_noqueue(struct softnet_data *sd, struct sk_buff *skb, struct net
 
 int dev_queue_xmit(struct sk_buff *skb)
 {
+	TRACE_FUNC(TP_dev_queue_xmit, skb);
 	struct softnet_data *sd = this_softnet();
 	struct net_device *dev;
 	struct netdev_queue *txq;
@@ -761,6 +767,7 @@ void __netif_schedule(struct Qdisc *q, enum netif_sched_reason why)
  * disabled or inside this handler. */
 static void net_tx_action(void)
 {
+	TRACE_FUNC_CTX(TP_net_tx_action);
 	struct softnet_data *sd = this_softnet();
 	struct Qdisc *head;
 	unsigned long flags;

@@ -25,6 +25,7 @@
 #include "kernel/slab.h"
 #include "kernel/softirq.h"
 #include "kernel/time.h"
+#include "kernel/trace.h"
 
 #define NEIGH_HASH_BITS 8
 #define NEIGH_HASH_SIZE (1u << NEIGH_HASH_BITS)
@@ -293,6 +294,7 @@ unsigned int neigh_entries(void)
  * device (Linux's neigh_hh_output). */
 static int neigh_hh_output(struct neighbour *n, struct sk_buff *skb)
 {
+	TRACE_FUNC(TP_neigh_hh_output, skb);
 	uint8_t *mac = skb_push(skb, ETH_HLEN);
 
 	if (!mac) {
@@ -389,6 +391,7 @@ static int neigh_event_send(struct neighbour *n, struct sk_buff *skb)
 
 int neigh_resolve_output(struct neighbour *n, struct sk_buff *skb)
 {
+	TRACE_FUNC(TP_neigh_resolve_output, skb);
 	int rc = 0;
 
 	local_bh_disable();
@@ -400,6 +403,7 @@ int neigh_resolve_output(struct neighbour *n, struct sk_buff *skb)
 
 int neigh_output(struct neighbour *n, struct sk_buff *skb)
 {
+	TRACE_FUNC(TP_neigh_output, skb);
 	int rc;
 
 	local_bh_disable();

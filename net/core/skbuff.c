@@ -33,6 +33,7 @@
 #include "kernel/irqflags.h"
 #include "kernel/printk.h"
 #include "kernel/slab.h"
+#include "kernel/trace.h"
 
 static struct kmem_cache *skb_head_cache;
 static struct kmem_cache *skb_dataref_cache;
@@ -122,6 +123,7 @@ void skb_count_copy(enum skb_copy_kind kind, uint32_t bytes)
 	if ((unsigned)kind >= SKB_COPY_KINDS)
 		return;
 	__atomic_fetch_add(&copy_mib.bytes[kind], bytes, __ATOMIC_RELAXED);
+	TRACE_COPY(bytes);
 }
 
 uint64_t skb_copy_bytes(enum skb_copy_kind kind)
@@ -444,6 +446,7 @@ static void skb_release_data(struct sk_buff *skb)
 
 void kfree_skb(struct sk_buff *skb)
 {
+	TRACE_FUNC(TP_kfree_skb, skb);
 	if (!skb)
 		return;
 	/* A sole holder cannot race with anyone over its own count. */
@@ -455,6 +458,7 @@ void kfree_skb(struct sk_buff *skb)
 		if (left)
 			return;
 	}
+	TRACE_SKB_FREE(skb);
 	/* Before the data goes: a socket's accounting may look at the skb. */
 	if (skb->destructor)
 		skb->destructor(skb);
@@ -519,6 +523,7 @@ struct sk_buff *skb_clone(struct sk_buff *skb)
 	copy_mib.clones_made++;
 	copy_mib.clone_bytes_shared += skb->len;
 	local_irq_restore(flags);
+	TRACE_SKB_NEW(TP_skb_clone, skb, n);
 	return n;
 }
 

@@ -21,6 +21,7 @@
 #include "net/sock.h"
 #include "kernel/softirq.h"
 #include "kernel/time.h"
+#include "kernel/trace.h"
 
 /* IP IDs (RFC 6864): a counter per bucket of destinations, each bucket
  * starting from a secret offset, so IDs toward one host advance by one per
@@ -90,6 +91,7 @@ static int xmit_errno(int rc)
 
 int ip_finish_output2(struct sk_buff *skb)
 {
+	TRACE_FUNC(TP_ip_finish_output2, skb);
 	const struct rtable *rt = skb->rt;
 	struct net_device *dev = rt->dev;
 	struct neighbour *n;
@@ -129,6 +131,7 @@ int ip_finish_output2(struct sk_buff *skb)
 
 int ip_finish_output(struct sk_buff *skb)
 {
+	TRACE_FUNC(TP_ip_finish_output, skb);
 	const struct rtable *rt = skb->rt;
 	uint32_t mtu = MIN(rt->rt_pmtu, rt->dev->mtu);
 	const struct iphdr *iph = (const struct iphdr *)skb->data;
@@ -147,6 +150,7 @@ int ip_finish_output(struct sk_buff *skb)
 
 int ip_output(struct sk_buff *skb)
 {
+	TRACE_FUNC(TP_ip_output, skb);
 	IP_INC_STATS(out_requests);
 	IP_ADD_STATS(out_octets, skb->len);
 	skb->dev = skb->rt->dev;
@@ -158,6 +162,7 @@ int ip_output(struct sk_buff *skb)
 
 int ip_local_out(struct sk_buff *skb)
 {
+	TRACE_FUNC(TP_ip_local_out, skb);
 	if (nf_hook(NF_INET_LOCAL_OUT, skb) != NF_ACCEPT)
 		return ip_out_drop(skb, &ip_statistics.out_filtered, -EPERM);
 	return ip_output(skb);
@@ -173,6 +178,7 @@ static bool sk_dst_usable(const struct sock *sk, const struct flowi4 *fl)
 
 int ip_queue_xmit(struct sock *sk, struct sk_buff *skb, struct flowi4 *fl)
 {
+	TRACE_FUNC(TP_ip_queue_xmit, skb);
 	struct rtable stack_rt;
 	struct rtable *rt = sk ? &sk->sk_dst : &stack_rt;
 	struct iphdr *iph;

@@ -25,6 +25,7 @@
 #include "net/sock_zerocopy.h"
 #include "net/tcp.h"
 #include "net/tcp_cong.h"
+#include "kernel/trace.h"
 
 uint32_t tcp_jiffies32(void)
 {
@@ -285,6 +286,7 @@ static bool tcp_send_wait_done(const struct tcp_sock *tp)
  * re-enabled for the wait). 0, -EAGAIN or -EINTR. */
 static int sk_stream_wait_memory(struct tcp_sock *tp, uint64_t deadline)
 {
+	TRACE_FUNC_SK(TP_sk_stream_wait_memory, &tp->sk);
 	int err;
 
 	local_bh_enable();
@@ -334,6 +336,7 @@ static struct sk_buff *tcp_entail(struct tcp_sock *tp, unsigned int size)
 static int tcp_sendmsg(struct sock *sk, const void *buf, size_t len, int flags,
 		       be32 daddr, be16 dport, bool has_dest)
 {
+	TRACE_SEND(sk, ntohs(sk->inet_sport), ntohs(sk->inet_dport));
 	struct tcp_sock *tp = tcp_sk(sk);
 	bool nonblock = (flags & MSG_DONTWAIT) || (sk->sk_flags & SOCK_NONBLOCK_F);
 	uint64_t deadline = nonblock ? 0 : sock_timeo_deadline(sk->sk_sndtimeo_ns);
@@ -404,6 +407,7 @@ static int tcp_sendmsg(struct sock *sk, const void *buf, size_t len, int flags,
 			memcpy(skb_put(skb, copy), from + copied, copy);
 			skb_count_copy(SKB_COPY_USER_TO_SKB, copy);
 		}
+		TRACE_SKB_QUEUED(sk, skb, copy);
 		tp->write_seq += copy;
 		TCP_SKB_CB(skb)->end_seq += copy;
 		copied += copy;

@@ -19,6 +19,7 @@
 #include "net/socket.h"
 #include "net/tcp.h"
 #include "net/tcp_cong.h"
+#include "kernel/trace.h"
 
 /* ---- options ------------------------------------------------------------------- */
 
@@ -252,6 +253,7 @@ static void tcp_ack_update_window(struct tcp_sock *tp, const struct tcphdr *th, 
  * from the oldest never-retransmitted skb (Karn) in *rtt_us. */
 static uint32_t tcp_clean_rtx_queue(struct tcp_sock *tp, uint32_t ack, int64_t *rtt_us)
 {
+	TRACE_FUNC_SK(TP_tcp_clean_rtx_queue, &tp->sk);
 	uint64_t now = ktime_get_ns();
 	uint32_t acked = 0;
 	struct sk_buff *skb;
@@ -327,6 +329,7 @@ static void tcp_cong_control(struct tcp_sock *tp, uint32_t ack, uint32_t acked)
  * challenge ACK). */
 static int tcp_ack(struct tcp_sock *tp, const struct sk_buff *skb)
 {
+	TRACE_FUNC_SK(TP_tcp_ack, &tp->sk);
 	const struct tcphdr *th = (const struct tcphdr *)skb->data;
 	const struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
 	uint32_t ack = cb->ack_seq, prior_snd_una = tp->snd_una;

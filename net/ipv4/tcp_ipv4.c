@@ -26,6 +26,7 @@
 #include "net/tcp.h"
 #include "net/tcp_cong.h"
 #include "net/udp.h"
+#include "kernel/trace.h"
 
 #define TCP_EHASH_SIZE 4096
 #define TCP_LHASH_SIZE 32
@@ -481,6 +482,9 @@ int tcp_v4_rcv(struct sk_buff *skb)
 		return 0;
 	}
 	tcp_hold(tp);
+	/* Here, not at the top: only the segment's socket says whether it is
+	 * the traced send's ACK. */
+	TRACE_FUNC_SK(TP_tcp_v4_rcv, &tp->sk);
 	switch (tp->state) {
 	case TCP_ESTABLISHED:
 		tcp_rcv_established(tp, skb);

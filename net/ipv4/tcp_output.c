@@ -25,6 +25,7 @@
 #include "net/tcp.h"
 #include "net/tcp_cong.h"
 #include "net/secure_seq.h"
+#include "kernel/trace.h"
 
 /* ---- options --------------------------------------------------------------- */
 
@@ -373,6 +374,7 @@ static uint16_t tcp_syn_window(struct tcp_sock *tp)
  * else skb itself goes (a bare ACK, a RST). Returns 0 or a negative errno. */
 int tcp_transmit_skb(struct tcp_sock *tp, struct sk_buff *skb, bool clone)
 {
+	TRACE_FUNC(TP_tcp_transmit_skb, skb);
 	struct sock *sk = &tp->sk;
 	struct tcp_skb_cb *tcb = TCP_SKB_CB(skb);
 	struct tcp_out_options opts;
@@ -530,6 +532,7 @@ static struct sk_buff *tso_fragment(struct tcp_sock *tp, struct sk_buff *skb, un
 	}
 	if (!frags)
 		skb_count_copy(SKB_COPY_TCP_SPLIT, copy_head ? len : rest);
+	TRACE_SKB_NEW(TP_tso_fragment, skb, buff);
 	TCP_INC_STATS(tcp_tso_split);
 	skb_header_release(buff);
 	tp->sk_wmem_queued += buff->truesize;
@@ -636,6 +639,7 @@ void tcp_event_new_data_sent(struct tcp_sock *tp, struct sk_buff *skb)
  * flight (the window is closed: the caller arms the persist timer). */
 bool tcp_write_xmit(struct tcp_sock *tp, unsigned int mss_now, int nonagle, bool push_one)
 {
+	TRACE_FUNC_SK(TP_tcp_write_xmit, &tp->sk);
 	struct sk_buff *skb;
 	unsigned int sent = 0;
 
@@ -689,6 +693,7 @@ void __tcp_push_pending_frames(struct tcp_sock *tp, unsigned int cur_mss, int no
 /* The end of a send call: MSG_MORE holds a small tail back like TCP_CORK. */
 void tcp_push(struct tcp_sock *tp, int flags, unsigned int mss_now, int nonagle)
 {
+	TRACE_FUNC_SK(TP_tcp_push, &tp->sk);
 	if (!tp->send_head)
 		return;
 	if (flags & MSG_MORE)

@@ -10,6 +10,7 @@
 #include "net/netdevice.h"
 #include "net/sch_generic.h"
 #include "kernel/softirq.h"
+#include "kernel/trace.h"
 
 /* ---- pfifo: a FIFO of at most limit packets ----------------------------------- */
 
@@ -157,6 +158,7 @@ static bool __sch_direct_xmit(struct sk_buff *skb, struct Qdisc *q, struct net_d
 bool sch_direct_xmit(struct sk_buff *skb, struct Qdisc *q, struct net_device *dev,
 		     struct netdev_queue *txq)
 {
+	TRACE_FUNC(TP_sch_direct_xmit, skb);
 	struct softnet_data *sd = this_softnet();
 
 	return __sch_direct_xmit(skb, q, dev, txq, sd->in_net_tx ? &sd->stats.tx_qdisc_net_tx :
@@ -167,6 +169,7 @@ bool sch_direct_xmit(struct sk_buff *skb, struct Qdisc *q, struct net_device *de
 bool sch_bypass_xmit(struct sk_buff *skb, struct Qdisc *q, struct net_device *dev,
 		     struct netdev_queue *txq)
 {
+	TRACE_FUNC(TP_sch_bypass_xmit, skb);
 	return __sch_direct_xmit(skb, q, dev, txq, &this_softnet()->stats.tx_bypass);
 }
 
@@ -187,6 +190,7 @@ static bool qdisc_restart(struct Qdisc *q, bool may_batch)
 /* Bounded by the quota: each turn sends one packet or ends the run. */
 void __qdisc_run(struct Qdisc *q)
 {
+	TRACE_FUNC_CTX(TP___qdisc_run);
 	int quota = MAX(READ_ONCE(weight_p), 1);
 
 	while (qdisc_restart(q, quota > 1)) {
