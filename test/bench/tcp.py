@@ -8,6 +8,10 @@ the raw ceilings of our own driver measured in the same run:
 - Bulk guest -> host: the host reads port 19 (source) for BENCH_TCP_SECONDS
   and counts the bytes it received; against raw_ceilings' TSO blast counted at
   the host tap.
+- Zero-copy against copying: port 19 again, BENCH_TCP_ZC_SECONDS each, first
+  as the source service sends by default (MSG_ZEROCOPY), then with every send
+  copied (net.ipv4.tcp_zerocopy_min=2147483647 before connecting), same boot;
+  with the bytes copied per byte sent (`netstat -s` Copies) over each run.
 - Bulk host -> guest: the host writes to port 9 (discard) for
   BENCH_TCP_SECONDS, then shuts down and waits for the guest's FIN, which
   comes after the guest read every byte: all that was sent, over the time to
@@ -44,10 +48,11 @@ import raw_ceilings
 
 sys.path.insert(0, str(ROOT / "test" / "integration"))
 import ringos_qemu  # noqa: E402
-from netns import GUEST_IP, HOST_IP, NetNS, is_root  # noqa: E402
+from netns import GUEST_IP, HOST_IP, NetNS, counter_delta, guest_netstat, is_root  # noqa: E402
 
 SECONDS = float(os.environ.get("BENCH_TCP_SECONDS", "10"))
 ECHO_N = int(os.environ.get("BENCH_TCP_ECHO_N", "2000"))
+ZC_SECONDS = float(os.environ.get("BENCH_TCP_ZC_SECONDS", "3"))
 CONN_THREADS = int(os.environ.get("BENCH_TCP_CONN_THREADS", "8"))
 L2_N = int(os.environ.get("BENCH_TCP_L2_N", "2000"))
 WARMUP = 50
@@ -111,6 +116,28 @@ def bulk_from_guest(ns, seconds):
         return total, time.monotonic() - t0
     finally:
         s.close()
+
+
+def source_copy_modes(vm, ns, seconds):
+    """bulk_from_guest with the source's MSG_ZEROCOPY, then with every send
+    copied; {mode: (Gbit/s, copied per byte sent in thousandths)}."""
+    out_copies = ("CopyUserToSkb", "CopyFragment", "CopyLinearize", "CopyHeaderCow",
+                  "CopyExpandHead", "CopyGso", "CopyTcpSplit")
+    knob = "net.ipv4.tcp_zerocopy_min"
+    old = re.search(r"=\s*(\d+)", vm.command("sysctl " + knob)).group(1)
+    res = {}
+    try:
+        for mode, zc_min in (("zerocopy", old), ("copy", "2147483647")):
+            vm.command(f"sysctl {knob}={zc_min}")
+            before = guest_netstat(vm)
+            nbytes, secs = bulk_from_guest(ns, seconds)
+            after = guest_netstat(vm)
+            sent = counter_delta(before, after, "AppBytesSent")
+            res[mode] = (nbytes * 8 / secs / 1e9,
+                         counter_delta(before, after, *out_copies) * 1000 // sent if sent else None)
+    finally:
+        vm.command(f"sysctl {knob}={old}")
+    return res
 
 
 def bulk_to_guest(ns, seconds):
@@ -178,6 +205,7 @@ def tcp_figures(ns, workdir):
         f = {}
         f["echo_rtts"] = echo_rtts(ns, ECHO_N)
         f["g2h_bytes"], f["g2h_s"] = bulk_from_guest(ns, SECONDS)
+        f["zc"] = source_copy_modes(vm, ns, ZC_SECONDS)
         in0 = guest_bytes(vm, "discard")[0]
         f["h2g_bytes"], f["h2g_s"] = bulk_to_guest(ns, SECONDS)
         f["h2g_guest_bytes"] = guest_bytes(vm, "discard")[0] - in0
@@ -234,6 +262,12 @@ def main():
                 "| TSO blast %.2f Gbit/s | %s | at least 75%%: %s |" % (
                     SECONDS, g2h, tso_gbit, "%.0f%%" % (100 * r_g2h) if r_g2h else "-",
                     verdict(r_g2h is not None and r_g2h >= 0.75)))
+    (zc_gbit, zc_milli), (cp_gbit, cp_milli) = f["zc"]["zerocopy"], f["zc"]["copy"]
+    rows.append("| source, port 19, %g s each: MSG_ZEROCOPY (%s bytes copied per 1000 sent) "
+                "against copying (tcp_zerocopy_min=2147483647; %s per 1000) | %.2f Gbit/s "
+                "| copying %.2f Gbit/s | %s | |" % (
+                    ZC_SECONDS, zc_milli, cp_milli, zc_gbit, cp_gbit,
+                    "%.2fx" % (zc_gbit / cp_gbit) if cp_gbit else "-"))
     rows.append("| bulk host -> guest (discard, port 9, %g s, all bytes read by the guest at "
                 "its FIN; guest counted %d MB) | %.2f Gbit/s | RX sink %.2f Gbit/s | %s "
                 "| at least 75%%: %s |" % (
@@ -253,6 +287,9 @@ def main():
         "l2reflect_median_us": l2_med, "l2reflect_lost": l2_lost, "echo_over_l2reflect": r_echo,
         "g2h_gbit": g2h, "g2h_bytes": f["g2h_bytes"], "tso_blast_gbit": tso_gbit,
         "g2h_over_tso_blast": r_g2h,
+        "source_zerocopy_gbit": zc_gbit, "source_zerocopy_copied_milli": zc_milli,
+        "source_copy_gbit": cp_gbit, "source_copy_copied_milli": cp_milli,
+        "zc_seconds": ZC_SECONDS,
         "h2g_gbit": h2g, "h2g_bytes": f["h2g_bytes"], "h2g_guest_bytes": f["h2g_guest_bytes"],
         "rx_sink_gbit": sink_gbit, "h2g_over_rx_sink": r_h2g,
         "conn_per_s": cps, "conn_failed": f["conn_failed"], "conn_threads": CONN_THREADS,
