@@ -21,6 +21,7 @@ import hashlib
 import re
 import socket
 import threading
+import time
 
 import pytest
 
@@ -65,10 +66,12 @@ def copied_per_sent_milli(before, after):
 
 class HashingSink(threading.Thread):
     """One connection on an ephemeral port of HOST_IP in the namespace: hashes
-    and counts all it reads until the guest's FIN, then closes."""
+    and counts all it reads until the guest's FIN, then closes; `pace` slows
+    its reads down."""
 
-    def __init__(self, ns):
+    def __init__(self, ns, pace=0.0):
         super().__init__(daemon=True)
+        self.pace = pace        # seconds between reads of at most 64 KB; 0: at once
         self.lsock = ns.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.lsock.bind((HOST_IP, 0))
         self.lsock.listen(1)
@@ -82,9 +85,10 @@ class HashingSink(threading.Thread):
         try:
             with self.lsock, self.lsock.accept()[0] as conn:
                 conn.settimeout(60)
-                for data in iter(lambda: conn.recv(MB), b""):
+                for data in iter(lambda: conn.recv(65536 if self.pace else MB), b""):
                     h.update(data)
                     self.nbytes += len(data)
+                    time.sleep(self.pace)
             self.digest = h.hexdigest()
         except Exception as e:  # reported by the test
             self.error = e
@@ -260,3 +264,51 @@ def test_sg_off_under_a_running_source_stream(tap):
     print(f"{len(got)} bytes; completions {zc1[0] - zc0[0]}, copied {zc1[1] - zc0[1]}; "
           + str({k: counter_delta(before, after, k) for k in OUT_COPIES}))
     assert zc1[1] > zc0[1], "no send was reported copied while sg was off"
+
+
+def test_ctrl_c_waits_for_the_buffers_then_closes(tap):
+    """Interrupted mid-run, zcsend still waits for the kernel to give both
+    buffers back (the peer keeps reading), then closes: the shell answers,
+    no completion was left for a closed socket, and what arrived is the
+    pattern's start."""
+    before = guest_netstat(tap.vm)
+    rx = HashingSink(tap.ns, pace=0.02)
+    tap.vm.expect(r"ringos> ")
+    begin = len(tap.vm.log)
+    tap.vm.send_raw(f"zcsend {HOST_IP}:{rx.port} {64 * MB}\r".encode())
+    wait_for(lambda: rx.nbytes >= MB, 30, what="the first MB at the host")
+    tap.vm.send_raw(b"\x03")
+    tap.vm.expect(r"zcsend: (send|completion) failed: EINTR\r?\nringos> ", 30, begin)
+    rx.join(timeout=60)
+    out = tap.vm.log[begin:].decode(errors="replace")
+    assert "never completed" not in out, out
+    assert rx.error is None and rx.digest == pattern_digest(rx.nbytes)
+    assert rx.nbytes < 64 * MB
+    after = guest_netstat(tap.vm)
+    assert counter_delta(before, after, "ZerocopyDroppedClosed") == 0
+    assert counter_delta(before, after, "ZerocopyCompleted") == \
+        counter_delta(before, after, "ZerocopySends")
+    assert tap.command("uptime").startswith("up ")
+
+
+def test_a_peer_that_stops_reading_keeps_the_buffers(tap):
+    """A peer that never reads: the wait for a buffer's completions ends at
+    zcsend's bound, the bounded wait to get the buffers back fails too, and
+    zcsend says they stay allocated (skbs still point at them) instead of
+    freeing them; once the peer goes, the kernel drops the completions
+    nobody can read."""
+    before = guest_netstat(tap.vm)
+    lsock = tap.ns.socket(socket.AF_INET, socket.SOCK_STREAM)
+    with lsock:
+        lsock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        lsock.bind((HOST_IP, 0))
+        lsock.listen(1)
+        out = tap.command(f"zcsend {HOST_IP}:{lsock.getsockname()[1]} {64 * MB}", timeout=60)
+        lsock.accept()[0].close()       # unread data: a reset
+    lines = out.strip().splitlines()
+    assert len(lines) == 2, out
+    assert lines[0] == "zcsend: completion failed: ETIMEDOUT"
+    assert re.fullmatch(r"zcsend: [1-9]\d* sends never completed; their buffers stay allocated",
+                        lines[1]), out
+    wait_for(lambda: counter_delta(before, guest_netstat(tap.vm), "ZerocopyDroppedClosed") > 0,
+             10, what="the unread completions dropped")
