@@ -29,6 +29,7 @@
  * second line says so. */
 #include <errno.h>
 #include <string.h>
+#include "kernel/ktimer.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/shell.h"
@@ -40,6 +41,10 @@
 #define ZC_CHUNK_DEF  65536u
 #define ZC_CHUNK_MAX  (1u << 20)
 #define ZC_BYTES_MAX  1000000000000ULL	/* Mbit/s arithmetic (bytes * 80000) fits */
+#define ZC_DRAIN_CALLS 64
+/* Once both sides have shut down, poll reports POLLHUP at once: a wait for
+ * the last completions (a TX ring not cleaned yet) looks again this often. */
+#define ZC_HUP_NAP_MS 1
 
 /* One of the two buffers and the ids of the calls that sent its chunk. */
 struct zc_buf {
@@ -194,12 +199,13 @@ static bool zc_buf_free(const struct zc_buf *b)
 
 /* ---- waiting ---------------------------------------------------------------- */
 
-/* Reads and drops what the peer sent; notes its FIN. -1 with errno on failure. */
+/* Reads and drops what the peer sent, at most ZC_DRAIN_CALLS reads (the
+ * next poll says if more waits); notes its FIN. -1 with errno on failure. */
 static int zc_drain(struct zc_run *r)
 {
 	uint8_t sink[512];
 
-	for (;;) {
+	for (int calls = 0; calls < ZC_DRAIN_CALLS; calls++) {
 		ssize_t n = recv(r->fd, sink, sizeof(sink), MSG_DONTWAIT);
 
 		if (n == 0) {
@@ -209,6 +215,7 @@ static int zc_drain(struct zc_run *r)
 		if (n < 0)
 			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
 	}
+	return 0;
 }
 
 /* One poll for events until deadline (ns), then whatever it reported is
@@ -242,10 +249,13 @@ static int zc_wait(struct zc_run *r, short events, uint64_t deadline)
 			return errno;
 		moved = true;
 	}
-	/* Hung up with nothing to read or reap: no wait can end well now. */
-	if ((p.revents & POLLHUP) && !moved && !(p.revents & POLLOUT & events))
+	if (!(p.revents & POLLHUP) || moved)
+		return 0;
+	/* Hung up with nothing read or reaped: a send can only fail now, but
+	 * completions still come as the last skbs are freed. */
+	if (events & POLLOUT)
 		return EPIPE;
-	return 0;
+	return msleep_interruptible(ZC_HUP_NAP_MS) ? EINTR : 0;
 }
 
 static uint64_t zc_deadline(void)
