@@ -245,6 +245,11 @@ static ssize_t source_send(struct tcp_svc *t, struct svc_client *c)
 	ssize_t n = send(c->fd, t->pattern + c->src_off, SOURCE_BUF - c->src_off,
 			 MSG_NOSIGNAL | MSG_ZEROCOPY);
 
+	/* Completions not read yet fill the socket's optmem: this call is
+	 * copied instead, and they are read at the next POLLERR. */
+	if (n < 0 && errno == ENOBUFS)
+		n = send(c->fd, t->pattern + c->src_off, SOURCE_BUF - c->src_off, MSG_NOSIGNAL);
+
 	if (n > 0) {
 		c->src_off = (uint16_t)((c->src_off + (size_t)n) % CHARGEN_PERIOD);
 		svc_stats[SVC_SOURCE].bytes_out += (uint64_t)n;

@@ -9,7 +9,8 @@
 
 /* Cuts skb (data at the Ethernet header, gso_size the MSS) into segments of
  * at most gso_size payload bytes, each a new skb with the headers and its
- * payload copied (counted as SKB_COPY_GSO) and chained through ->next in
+ * payload copied (counted as SKB_COPY_GSO; a zero-copy owner of frags is
+ * marked copied) and chained through ->next in
  * sequence order. Per segment: IPv4 tot_len, id + i and the header checksum;
  * TCP seq advanced by the payload offset, FIN and PSH only on the last, CWR
  * only on the first; the TCP checksum left CHECKSUM_PARTIAL (pseudo-header

@@ -117,6 +117,9 @@ struct net_device {
 	uint32_t min_mtu, max_mtu;
 	uint64_t features;
 	uint64_t hw_features;
+	/* What the user asked for (ethtool -K); features is this less what a
+	 * missing dependency takes away (TSO without SG or checksums). */
+	uint64_t wanted_features;
 	const struct net_device_ops *netdev_ops;
 	unsigned int num_tx_queues;
 	unsigned int real_num_tx_queues;

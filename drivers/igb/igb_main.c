@@ -340,6 +340,7 @@ static int igb_register(struct igb_adapter *adapter)
 	dev->hw_features = NETIF_F_SG | NETIF_F_IP_CSUM | NETIF_F_TSO | NETIF_F_RXCSUM |
 			   NETIF_F_RXHASH;
 	dev->features = dev->hw_features;
+	dev->wanted_features = dev->hw_features;
 	dev->netdev_ops = &igb_netdev_ops;
 	dev->num_tx_queues = MIN((unsigned int)IGB_MAX_QUEUES, adapter->hw.max_queues);
 	dev->priv = adapter;

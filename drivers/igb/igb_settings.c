@@ -102,15 +102,22 @@ static int igb_set_features(struct igb_adapter *adapter, int argc, char **argv)
 			return 1;
 		}
 	}
-	want = (dev->features | on) & ~off;
+	/* Remembered as asked, so TSO taken away with tx or sg comes back
+	 * with them (Linux's wanted_features). */
+	dev->wanted_features = (dev->wanted_features | on) & ~off;
+	want = dev->wanted_features;
 	/* The device segments only what it also checksums, and (as Linux
 	 * requires) what it may gather: a 64 KB frame of frags could not be
 	 * made linear (skb offsets are 16 bits). */
-	if ((want & NETIF_F_TSO) && !((want & NETIF_F_IP_CSUM) && (want & NETIF_F_SG))) {
+	if ((want & NETIF_F_TSO) && !((want & NETIF_F_IP_CSUM) && (want & NETIF_F_SG)))
 		want &= ~NETIF_F_TSO;
+	/* What changed beyond the request, as ethtool prints it. */
+	if ((want ^ dev->features) & NETIF_F_TSO & ~(on | off)) {
 		kprintf("Actual changes:\n");
-		kprintf("tcp-segmentation-offload: off%s\n",
-			on & NETIF_F_TSO ? " [requested on]" : "");
+		kprintf("tcp-segmentation-offload: %s\n", onoff(want & NETIF_F_TSO));
+	} else if ((on & NETIF_F_TSO) && !(want & NETIF_F_TSO)) {
+		kprintf("Actual changes:\n");
+		kprintf("tcp-segmentation-offload: off [requested on]\n");
 	}
 	/* One word the data path reads per packet: the change is atomic. */
 	WRITE_ONCE(dev->features, want);

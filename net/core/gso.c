@@ -163,6 +163,9 @@ struct sk_buff *skb_gso_segment(struct sk_buff *skb, uint64_t features)
 	}
 	gso_stats.packets++;
 	gso_stats.segments += nsegs;
+	/* Frags were copied into the segments: a zero-copy sender is told. */
+	if (skb->ubuf)
+		skb->ubuf->zerocopy = false;
 	/* Every byte is in the segments now; the original (or, for a clone,
 	 * this reference to TCP's queued data) is let go. */
 	kfree_skb(skb);

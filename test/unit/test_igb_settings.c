@@ -59,6 +59,7 @@ static int setup(void **state)
 	ad->netdev.hw_features = NETIF_F_SG | NETIF_F_IP_CSUM | NETIF_F_TSO | NETIF_F_RXCSUM |
 				 NETIF_F_RXHASH;
 	ad->netdev.features = ad->netdev.hw_features;
+	ad->netdev.wanted_features = ad->netdev.hw_features;
 	ad->num_q_vectors = NQ;
 	for (unsigned int v = 0; v < NQ; v++)
 		ad->q_vector[v].v_idx = v + 1;
@@ -145,7 +146,15 @@ static void test_set_features(void **state)
 	assert_non_null(strstr(printk_capture, "Actual changes:\ntcp-segmentation-offload: off\n"));
 	run("-k", "");
 	assert_non_null(strstr(printk_capture, "\nscatter-gather: off\n"));
-	assert_int_equal(run("-K", "scatter-gather on tso on"), 0);
+	/* Wanted all along: back with sg, as Linux's wanted features. */
+	assert_int_equal(run("-K", "scatter-gather on"), 0);
+	assert_int_equal(ad->netdev.features, all);
+	assert_non_null(strstr(printk_capture, "Actual changes:\ntcp-segmentation-offload: on\n"));
+	/* Asked off, it stays off when its dependency comes back. */
+	assert_int_equal(run("-K", "tso off sg off"), 0);
+	assert_int_equal(run("-K", "sg on"), 0);
+	assert_false(ad->netdev.features & NETIF_F_TSO);
+	assert_int_equal(run("-K", "tso on"), 0);
 	assert_int_equal(ad->netdev.features, all);
 }
 

@@ -17,8 +17,7 @@ module):
   and the sends made meanwhile are reported copied;
 - Ctrl-C mid-run: zcsend still waits for both buffers, then closes; a peer
   that stops reading: the buffers stay allocated, said in a second line;
-- TSO off (xfail, a bug): software GSO copies the frags but the completions
-  do not say COPIED;
+- TSO off: software GSO copies the frags, and the completions say COPIED;
 - zcsend's bad arguments are named, a refused connection is named.
 The kernel's Zerocopy counters must agree with zcsend's. Toggled settings
 are put back even when a test fails. test_tcp_zerocopy_impaired.py: the same
@@ -322,9 +321,6 @@ def test_a_peer_that_stops_reading_keeps_the_buffers(tap):
              10, what="the unread completions dropped")
 
 
-@pytest.mark.xfail(strict=True, reason="net/core/gso.c copies a zero-copy skb's frags into "
-                   "linear segments (CopyGso) without clearing ubuf->zerocopy, so the "
-                   "completions claim no copy; Linux's skb_segment shares frags on an SG device")
 def test_tso_off_completions_tell_the_truth(tap):
     """TSO off, scatter-gather on: zero-copy is still chosen (the device
     gathers and checksums), and software GSO cuts the skbs. Either GSO keeps
