@@ -587,7 +587,7 @@ int pskb_expand_head(struct sk_buff *skb, uint32_t nhead, uint32_t ntail)
 	/* A socket's skb keeps the truesize it was charged at: its destructor
 	 * gives back exactly that (Linux's rule for owned skbs). */
 	if (!skb->sk)
-		skb->truesize = (uint32_t)sizeof(*skb) + skb->end;
+		skb->truesize = (uint32_t)sizeof(*skb) + skb->end + skb->data_len;
 	flags = local_irq_save();
 	skb_stats.expands++;
 	local_irq_restore(flags);

@@ -134,6 +134,15 @@ static void ack_to(struct tp_peer *p, uint32_t *highest, uint32_t seq)
 	}
 }
 
+/* The peer's window shrunk to about bytes, so it ends inside the skbs
+ * tcp_sendmsg queues and tcp_write_xmit has to cut them. */
+static void small_window(struct tp_peer *p, uint32_t bytes)
+{
+	p->win = (uint16_t)(bytes >> p->wscale);
+	tp_send(p, TCPHDR_ACK, NULL, 0);
+	tp_discard();
+}
+
 static uint64_t copied_to_skb(void)
 {
 	return skb_copy_bytes(SKB_COPY_USER_TO_SKB);
@@ -279,9 +288,9 @@ static void test_buffer_reused_only_after_completion(void **state)
 	(void)high;
 }
 
-/* A 64 KB call through a window of ten segments: the skb is cut where the
- * window ends and trimmed by partial ACKs, all without a copy, and its one
- * id completes after the last byte is ACKed. */
+/* A 60 KB call through a window of about two segments: the skbs are cut
+ * where the window ends and trimmed by partial ACKs, all without a copy,
+ * and the call's one id completes after the last byte is ACKed. */
 static void test_split_and_partial_ack_without_copy(void **state)
 {
 	struct tp_peer p;
@@ -289,7 +298,10 @@ static void test_split_and_partial_ack_without_copy(void **state)
 	uint32_t base = p.iss + 1, high = base;
 	uint64_t split0 = skb_copy_bytes(SKB_COPY_TCP_SPLIT), copied0 = copied_to_skb();
 
+	uint64_t splits0 = tcp_mib.tcp_tso_split;
+
 	(void)state;
+	small_window(&p, 3000);
 	assert_int_equal(zc_send(fd, ubuf, 60000), 60000);
 	take_segments(&p, &high);
 	assert_true(high - base < 60000);		/* window-limited */
@@ -299,8 +311,30 @@ static void test_split_and_partial_ack_without_copy(void **state)
 	ack_to(&p, &high, base + 60000);
 	assert_int_equal(high, base + 60000);
 	expect_note(fd, 0, 0, false);
+	assert_true(tcp_mib.tcp_tso_split > splits0);
 	assert_int_equal(skb_copy_bytes(SKB_COPY_TCP_SPLIT), split0);
 	assert_int_equal(copied_to_skb(), copied0);
+}
+
+/* The same send copied: the window's edge inside a queued skb costs a copy
+ * of one side (CopyTcpSplit), which the zero-copy skb above did not. */
+static void test_split_of_copied_skb_copies(void **state)
+{
+	struct tp_peer p;
+	int fd = establish(&p, ZC_CAPS, false);
+	uint32_t base = p.iss + 1, high = base;
+	uint64_t split0 = skb_copy_bytes(SKB_COPY_TCP_SPLIT), copied0 = copied_to_skb();
+
+	(void)state;
+	small_window(&p, 3000);
+	assert_int_equal(tp_sendbuf(fd, ubuf, 60000), 60000);
+	assert_int_equal(copied_to_skb() - copied0, 60000);
+	take_segments(&p, &high);
+	assert_true(high - base < 60000);
+	ack_to(&p, &high, base + 60000);
+	assert_int_equal(high, base + 60000);
+	assert_true(skb_copy_bytes(SKB_COPY_TCP_SPLIT) > split0);
+	expect_no_note(fd);
 }
 
 /* optmem_max bounds calls in flight plus unread completions: past it
@@ -374,6 +408,7 @@ int main(void)
 						tp_teardown),
 		cmocka_unit_test_setup_teardown(test_split_and_partial_ack_without_copy, tp_setup,
 						tp_teardown),
+		cmocka_unit_test_setup_teardown(test_split_of_copied_skb_copies, tp_setup, tp_teardown),
 		cmocka_unit_test_setup_teardown(test_optmem_limit, tp_setup, tp_teardown),
 		cmocka_unit_test_setup_teardown(test_short_control_buffer, tp_setup, tp_teardown),
 		cmocka_unit_test_setup_teardown(test_close_with_zerocopy_pending, tp_setup, tp_teardown),
