@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "apps/app.h"
+#include "apps/errno_name.h"
 #include "kernel/cmdline.h"
 #include "kernel/power.h"
 #include "kernel/printk.h"
@@ -132,35 +133,6 @@ static const struct kparam_custom bytes_ops = {
 };
 KPARAM_CUSTOM("bytes", send_bytes, &bytes_ops, "send: bytes to send");
 KPARAM_UINT("chunk", send_chunk, 1, SEND_CHUNK_MAX, "send: bytes per send() call");
-
-/* ---- errno names ------------------------------------------------------------ */
-
-#define ERRNO_NAME(e) { e, #e }
-static const struct {
-	int err;
-	const char *name;
-} errno_names[] = {
-	ERRNO_NAME(ECONNREFUSED), ERRNO_NAME(ECONNRESET), ERRNO_NAME(ECONNABORTED),
-	ERRNO_NAME(ETIMEDOUT), ERRNO_NAME(EHOSTUNREACH), ERRNO_NAME(ENETUNREACH),
-	ERRNO_NAME(EHOSTDOWN), ERRNO_NAME(ENETDOWN), ERRNO_NAME(EPIPE), ERRNO_NAME(EAGAIN),
-	ERRNO_NAME(EINTR), ERRNO_NAME(EINPROGRESS), ERRNO_NAME(EALREADY), ERRNO_NAME(EISCONN),
-	ERRNO_NAME(ENOTCONN), ERRNO_NAME(EADDRINUSE), ERRNO_NAME(EADDRNOTAVAIL),
-	ERRNO_NAME(EAFNOSUPPORT), ERRNO_NAME(EPROTONOSUPPORT), ERRNO_NAME(EOPNOTSUPP),
-	ERRNO_NAME(ENOPROTOOPT), ERRNO_NAME(EMSGSIZE), ERRNO_NAME(ENOBUFS), ERRNO_NAME(ENOMEM),
-	ERRNO_NAME(EMFILE), ERRNO_NAME(ENFILE), ERRNO_NAME(EBADF), ERRNO_NAME(EINVAL),
-	ERRNO_NAME(EFAULT), ERRNO_NAME(ENOTSOCK), ERRNO_NAME(EDESTADDRREQ), ERRNO_NAME(EPERM),
-	ERRNO_NAME(EACCES), ERRNO_NAME(EIO),
-};
-
-/* The symbolic name a user greps for ("ECONNREFUSED"); buf for unknown ones. */
-static const char *errno_name(int err, char *buf, size_t size)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(errno_names); i++)
-		if (errno_names[i].err == err)
-			return errno_names[i].name;
-	snprintf(buf, size, "errno %d", err);
-	return buf;
-}
 
 static __noreturn void send_fail(const char *step, int err)
 {

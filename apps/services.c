@@ -299,7 +299,7 @@ static int source_io(struct tcp_svc *t, struct svc_client *c, short rev)
 
 		if (r < 0 && !(c->flags & CL_RD_EOF))
 			return -1;
-		moved = r != 0;
+		moved |= r != 0;
 	}
 	if (rev & (POLLOUT | POLLERR | POLLHUP)) {
 		for (int calls = 0; calls < SVC_IO_CALLS; calls++) {

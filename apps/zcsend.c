@@ -29,6 +29,7 @@
  * second line says so. */
 #include <errno.h>
 #include <string.h>
+#include "apps/errno_name.h"
 #include "kernel/ktimer.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
@@ -62,33 +63,11 @@ struct zc_run {
 	uint64_t completed, copied;	/* ids read from the error queue */
 };
 
-/* ---- errno names ------------------------------------------------------------ */
-
-/* The names a user greps for, by number; the rest print as a number. */
-static const char *const zc_errno_names[] = {
-	[EPERM] = "EPERM", [EINTR] = "EINTR", [EIO] = "EIO", [EBADF] = "EBADF",
-	[EAGAIN] = "EAGAIN", [ENOMEM] = "ENOMEM", [EACCES] = "EACCES", [EFAULT] = "EFAULT",
-	[EINVAL] = "EINVAL", [ENFILE] = "ENFILE", [EMFILE] = "EMFILE", [EPIPE] = "EPIPE",
-	[EPROTO] = "EPROTO", [ENOTSOCK] = "ENOTSOCK", [EMSGSIZE] = "EMSGSIZE",
-	[ENOPROTOOPT] = "ENOPROTOOPT", [EOPNOTSUPP] = "EOPNOTSUPP",
-	[EADDRINUSE] = "EADDRINUSE", [EADDRNOTAVAIL] = "EADDRNOTAVAIL",
-	[ENETDOWN] = "ENETDOWN", [ENETUNREACH] = "ENETUNREACH",
-	[ECONNABORTED] = "ECONNABORTED", [ECONNRESET] = "ECONNRESET", [ENOBUFS] = "ENOBUFS",
-	[EISCONN] = "EISCONN", [ENOTCONN] = "ENOTCONN", [ETIMEDOUT] = "ETIMEDOUT",
-	[ECONNREFUSED] = "ECONNREFUSED", [EHOSTDOWN] = "EHOSTDOWN",
-	[EHOSTUNREACH] = "EHOSTUNREACH", [EALREADY] = "EALREADY",
-	[EINPROGRESS] = "EINPROGRESS",
-};
-
 static void zc_fail(const char *step, int err)
 {
-	const char *name = err > 0 && (size_t)err < ARRAY_SIZE(zc_errno_names) ?
-			   zc_errno_names[err] : NULL;
+	char buf[24];
 
-	if (name)
-		kprintf("zcsend: %s failed: %s\n", step, name);
-	else
-		kprintf("zcsend: %s failed: errno %d\n", step, err);
+	kprintf("zcsend: %s failed: %s\n", step, errno_name(err, buf, sizeof(buf)));
 }
 
 /* ---- arguments -------------------------------------------------------------- */

@@ -141,8 +141,6 @@ void msg_zerocopy_put_abort(struct ubuf_info *u, bool sent)
 {
 	struct ubuf_info_msgzc *z = (struct ubuf_info_msgzc *)u;
 
-	if (!u->zerocopy)
-		zc_count(&zc_stats.sends_copied, 1);
 	/* Nothing sent: no skb took a reference, and the id is free again
 	 * (unless another thread's call took the next one meanwhile). */
 	if (!sent && u->refcnt == 1 && z->lo + 1 == z->sk->sk_zckey) {
@@ -151,6 +149,8 @@ void msg_zerocopy_put_abort(struct ubuf_info *u, bool sent)
 		msg_zerocopy_free(z, true);
 		return;
 	}
+	if (!u->zerocopy)
+		zc_count(&zc_stats.sends_copied, 1);
 	ubuf_put(u);
 }
 

@@ -9,6 +9,8 @@ module):
   byte-exact, every completion says SO_EE_CODE_ZEROCOPY_COPIED, and
   CopyUserToSkb grew by the bytes sent;
 - with net.ipv4.tcp_zerocopy_min above the chunk, every call is copied too;
+- the source service copying (tcp_zerocopy_min above its sends) streams
+  on, every completion copied;
 - the source service (port 19) read by the host: RFC 864's lines exactly,
   `services` shows its completions, none copied, and 0 bytes copied per
   byte sent, while an echo (port 7) transfer in the same boot copies each
@@ -225,6 +227,29 @@ def test_source_is_zerocopy_and_echo_copies(tap):
     assert deltas["CopyUserToSkb"] == m, deltas
     assert deltas["CopyUserToSkb"] * 1000 // deltas["AppBytesSent"] == 1000
     assert 1000 <= copied_per_sent_milli(before, after) < 1100, str(deltas)
+
+
+def test_source_copying_streams_on(tap):
+    """The source service with every send copied (tcp_zerocopy_min above its
+    sends): each completion arrives at once, so POLLERR comes with nearly
+    every wake-up; the stream must go on regardless (a wake-up that read
+    only completions once looked like a dead connection and closed it)."""
+    n = 16 * MB
+    zc0, active0 = source_zc(tap), source_active(tap)
+    old = sysctl_value(tap, "net.ipv4.tcp_zerocopy_min")
+    got, buf = bytearray(), bytearray(MB)
+    with guest_setting(tap, "sysctl net.ipv4.tcp_zerocopy_min=2147483647",
+                       f"sysctl net.ipv4.tcp_zerocopy_min={old}"):
+        with tap.ns.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.settimeout(30)
+            s.connect((GUEST_IP, 19))
+            while len(got) < n and (k := s.recv_into(buf, min(MB, n - len(got)))) > 0:
+                got += buf[:k]
+        wait_for(lambda: source_active(tap) == active0, 10, what="the source client gone")
+    zc1 = source_zc(tap)
+    assert len(got) == n, f"the stream ended after {len(got)} bytes"
+    assert bytes(got) == chargen(n)
+    assert zc1[1] - zc0[1] == zc1[0] - zc0[0] > 0, "every completion says copied"
 
 
 @pytest.mark.parametrize("args,named", [
