@@ -32,6 +32,10 @@ enum { G_FLAGS, G_RX_BUDGET, G_TX_BUDGET, G_RINGS, G_ALLOC_FAIL, G_LEN };
 /* TCP mode: G_RINGS' two high bits set options on every connection. */
 #define TR_KEEPALIVE 0x40	/* SO_KEEPALIVE, TCP_KEEPIDLE 10 s, KEEPINTVL 2 s, KEEPCNT 3 */
 #define TR_LINGER0   0x80	/* SO_LINGER 0 s: close sends RST */
+/* TCP mode: G_RX_BUDGET's high bit (the budget takes b % 64): the device
+ * gathers and checksums (NETIF_F_SG | NETIF_F_IP_CSUM, the model inserting
+ * the sums), and the echo sends with MSG_ZEROCOPY. */
+#define GB_TCP_ZEROCOPY 0x80
 #define TCP_FUZZ_PORT 7		/* the listener */
 #define TCP_PEER_ISN 0xFFFFF000u	/* the scripted peer's ISN: its data wraps at 4 KiB */
 

@@ -33,6 +33,7 @@
 #include "kernel/irqflags.h"
 #include "kernel/slab.h"
 #include "kernel/softirq.h"
+#include "net/checksum.h"
 #include "net/skbuff.h"
 
 #define MAX_RECORDS 256
@@ -225,6 +226,26 @@ static void wire_check(unsigned int q, const uint8_t *frame, uint32_t len)
 	f->n--;
 }
 
+/* TXSM, as the device does it: the L4 sum from the end of the context's
+ * IPLEN to the frame's end (the stack left the pseudo-header seed in the
+ * field), folded into the field of the context's L4 type. */
+static void device_tx_csum(unsigned int q, uint8_t *frame, uint32_t flen,
+			   const struct igb_adv_tx_context_desc *ctx)
+{
+	uint32_t maclen = ctx->vlan_macip_lens >> IGB_ADVTXD_MACLEN_SHIFT & 0x7F;
+	uint32_t off = maclen + (ctx->vlan_macip_lens & 0x1FF);
+	bool tcp = ctx->type_tucmd_mlhl & IGB_ADVTXD_TUCMD_L4T_TCP;
+	uint32_t field = off + (tcp ? 16 : 6);
+	uint16_t sum;
+
+	if (field + 2 > flen)
+		die("tx%u: TXSM with the L4 sum at %u of a %u-byte frame", q, field, flen);
+	sum = csum_fold(csum_partial(frame + off, flen - off, 0));
+	if (!tcp && !sum)
+		sum = 0xFFFF;
+	memcpy(frame + field, &sum, 2);
+}
+
 /* Fetches and sends every descriptor from TDH up to TDT, reporting DD on
  * those with RS, as the device does. The driver moves TDT past whole packets
  * only, so TDT inside a packet is a driver bug. */
@@ -233,8 +254,9 @@ static void device_tx(unsigned int q)
 	struct igb_ring *t = &h.ad->tx_ring[q];
 	uint32_t head = reg(IGB_TDH(q)), tail = reg(IGB_TDT(q));
 	static uint8_t frame[FRAME_MAX];
+	struct igb_adv_tx_context_desc ctx = { 0 };
 	uint32_t flen = 0, paylen = 0;
-	bool in_packet = false;
+	bool in_packet = false, have_ctx = false, txsm = false;
 
 	if (tail >= t->count || head >= t->count)
 		die("tx%u: TDH %u / TDT %u past a ring of %u", q, head, tail, t->count);
@@ -250,12 +272,17 @@ static void device_tx(unsigned int q)
 		if ((cmd & (0xFu << 20)) == IGB_ADVTXD_DTYP_CTXT) {
 			if (in_packet)
 				die("tx%u slot %u: context descriptor inside a packet", q, head);
+			memcpy(&ctx, d, sizeof(ctx));
+			have_ctx = true;
 		} else if ((cmd & (0xFu << 20)) == IGB_ADVTXD_DTYP_DATA) {
 			/* Neither mode turns TSO on. */
 			if (cmd & IGB_ADVTXD_DCMD_TSE)
 				die("tx%u slot %u: TSO asked without NETIF_F_TSO", q, head);
 			if (!in_packet) {
 				paylen = d->read.olinfo_status >> IGB_ADVTXD_PAYLEN_SHIFT;
+				txsm = d->read.olinfo_status & IGB_ADVTXD_POPTS_TXSM;
+				if (txsm && !have_ctx)
+					die("tx%u slot %u: TXSM without a context descriptor", q, head);
 				flen = 0;
 				in_packet = true;
 			}
@@ -268,6 +295,8 @@ static void device_tx(unsigned int q)
 					die("tx%u slot %u: EOP without RS, never reported", q, head);
 				if (flen != paylen)
 					die("tx%u: PAYLEN %u for a %u-byte frame", q, paylen, flen);
+				if (txsm)
+					device_tx_csum(q, frame, flen, &ctx);
 				if (h.stack)
 					stack_wire_check(q, frame, flen);
 				else

@@ -195,6 +195,8 @@ void stack_up(const uint8_t *g)
 		dev->features |= NETIF_F_RXCSUM;
 	if (g[G_FLAGS] & GF_RXHASH)
 		dev->features |= NETIF_F_RXHASH;
+	if (h.tcp && (g[G_RX_BUDGET] & GB_TCP_ZEROCOPY))
+		dev->features |= NETIF_F_SG | NETIF_F_IP_CSUM;
 	open_hdr = g;
 	/* Down: the rings receive, but no route leads out of a device down. */
 	if (g[G_FLAGS] & GF_DEV_DOWN)

@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "fuzz.h"
+#include "kernel/slab.h"
 #include "net/checksum.h"
 #include "net/ip.h"
 #include "net/secure_seq.h"
@@ -67,7 +68,11 @@ static struct conn conns[APP_MAX];
 static unsigned int nconns;
 static int listen_fd = -1;
 static uint8_t sock_opts;	/* the input's TR_* bits */
+static bool zerocopy;		/* the input's GB_TCP_ZEROCOPY */
 static uint8_t app_buf[APP_BUF];
+/* What a zero-copy echo sends from: allocated at boot (the device reads only
+ * the arena), never rewritten, so no send waits for an earlier completion. */
+static uint8_t *zc_buf;
 
 /* ---- boot ------------------------------------------------------------------ */
 
@@ -101,6 +106,12 @@ void tcp_fuzz_init(void)
 	    bind(listen_fd, (struct sockaddr *)&sin, sizeof(sin)) ||
 	    listen(listen_fd, LISTEN_BACKLOG))
 		die("cannot listen on TCP port %u: %s", TCP_FUZZ_PORT, strerror(errno));
+	zc_buf = kmalloc(APP_BUF);
+	if (!zc_buf)
+		die("no memory for the zero-copy buffer");
+	memset(zc_buf, 0x5A, APP_BUF);
+	/* Every echo is short: without this each one would be copied. */
+	sysctl_tcp_zerocopy_min = 1;
 }
 
 /* ---- relative sequence numbers ------------------------------------------------ */
@@ -428,6 +439,22 @@ static void conn_opts(int fd, bool nodelay)
 	}
 	if (sock_opts & TR_LINGER0)
 		(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	if (zerocopy)
+		(void)setsockopt(fd, SOL_SOCKET, SO_ZEROCOPY, &one, sizeof(one));
+}
+
+/* Reads (and forgets) a connection's zero-copy completions, a few a turn:
+ * the error queue and its merging run on every input with them. */
+static void app_reap(int fd)
+{
+	uint8_t control[64];
+
+	for (int k = 0; k < 4; k++) {
+		struct msghdr msg = { .msg_control = control, .msg_controllen = sizeof(control) };
+
+		if (recvmsg(fd, &msg, MSG_ERRQUEUE) < 0)
+			break;
+	}
 }
 
 static void conn_add(int fd, bool nodelay)
@@ -473,8 +500,11 @@ static unsigned int app_echo(void)
 	for (unsigned int i = 0; i < nconns;) {
 		ssize_t n = recv(conns[i].fd, app_buf, sizeof(app_buf), MSG_DONTWAIT);
 
+		if (zerocopy)
+			app_reap(conns[i].fd);
 		if (n > 0) {
-			(void)send(conns[i].fd, app_buf, (size_t)n, MSG_DONTWAIT);
+			(void)send(conns[i].fd, zerocopy ? zc_buf : app_buf, (size_t)n,
+				   MSG_DONTWAIT | (zerocopy ? MSG_ZEROCOPY : 0));
 			work++;
 		} else if (n == 0 || (errno != EAGAIN && errno != ENOTCONN)) {
 			conn_close(i);
@@ -540,6 +570,7 @@ void tcp_fuzz_up(const uint8_t *g)
 	isn_next = 0;
 	nconns = 0;
 	sock_opts = g[G_RINGS];
+	zerocopy = g[G_RX_BUDGET] & GB_TCP_ZEROCOPY;
 	if (!(g[G_FLAGS] & GF_TCP_ESTAB) || (g[G_FLAGS] & GF_DEV_DOWN))
 		return;
 	/* The peer announces itself (the SYN-ACK then needs no ARP wait),

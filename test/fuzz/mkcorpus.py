@@ -14,6 +14,7 @@ import sys
 GF_RXCSUM, GF_STACK, GF_FIX_CSUM, GF_TCP, GF_TCP_ESTAB = 0x01, 0x10, 0x20, 0x40, 0x80
 RC_POLL, RC_TX_DEVICE, RC_TX_CLEAN, RC_ECHO, RC_CLOSE = 0x02, 0x04, 0x08, 0x40, 0x80
 TR_KEEPALIVE, TR_LINGER0 = 0x40, 0x80
+GB_TCP_ZEROCOPY = 0x80
 STAT_DD, STAT_EOP, STAT_UDPCS, STAT_IPCS = 0x01, 0x02, 0x10, 0x40
 # One burst per frame, the device sending and the driver reclaiming at once.
 POLL = RC_POLL | RC_TX_DEVICE | RC_TX_CLEAN
@@ -434,6 +435,14 @@ def tcp_seeds():
         record(b"", ctl=POLL | RC_CLOSE | RC_ECHO),
         record(b"", ctl=POLL | RC_CLOSE | RC_ECHO),
     ], flags=GF_STACK | GF_TCP | GF_FIX_CSUM)
+    # The same exchanges with the echo sending MSG_ZEROCOPY (the device
+    # gathering and checksumming): skbs pointing at the app's buffer are
+    # queued, cut at the window, SACKed, retransmitted and trimmed by
+    # partial ACKs, and their completions read from the error queue.
+    for name in ("tcp_handshake", "tcp_ooo", "tcp_sack"):
+        zc = bytearray(out[name])
+        zc[1] |= GB_TCP_ZEROCOPY
+        out[name + "_zc"] = bytes(zc)
     return out
 
 
