@@ -294,6 +294,7 @@ struct tcp_mib {
 	uint64_t tcp_batch_acks, tcp_tso_split;
 	/* ours: drop reasons Linux counts only as InErrs or not at all */
 	uint64_t in_bad_doff, in_bad_opts, in_bad_flags, in_short;
+	uint64_t in_port_zero;		/* source or destination port 0 */
 	uint64_t in_no_socket, in_closed_data, in_out_of_window, in_old_ack;
 	uint64_t in_rst_ignored, in_rst_accepted, in_syn_on_estab;
 	uint64_t out_no_mem, out_err;

@@ -457,6 +457,10 @@ int tcp_v4_rcv(struct sk_buff *skb)
 	    csum_tcpudp_magic(iph->saddr, iph->daddr, skb->len, IPPROTO_TCP,
 			      csum_partial(th, skb->len, 0)) != 0)
 		return tcp_v4_drop(skb, &tcp_mib.in_csum_errors);
+	/* Port 0 is reserved (RFC 6335 6): no connection has it, and an
+	 * answer would go to a port nobody can listen on. */
+	if (!th->source || !th->dest)
+		return tcp_v4_drop(skb, &tcp_mib.in_port_zero);
 	/* RFC 9293 3.10.7: SYN+FIN and SYN+RST name no sensible event. */
 	if ((th->flags & TCPHDR_SYN) && (th->flags & (TCPHDR_FIN | TCPHDR_RST)))
 		return tcp_v4_drop(skb, &tcp_mib.in_bad_flags);

@@ -110,6 +110,7 @@ static const struct snmp_field tcpext_fields[] = {
 	SNMP_FIELD(struct tcp_mib, in_bad_doff, "TcpExtInBadDataOffset"),
 	SNMP_FIELD(struct tcp_mib, in_bad_opts, "TcpExtInBadOptions"),
 	SNMP_FIELD(struct tcp_mib, in_bad_flags, "TcpExtInBadFlags"),
+	SNMP_FIELD(struct tcp_mib, in_port_zero, "TcpExtInPortZero"),
 	SNMP_FIELD(struct tcp_mib, in_short, "TcpExtInShort"),
 	SNMP_FIELD(struct tcp_mib, in_no_socket, "TcpExtInNoSocket"),
 	SNMP_FIELD(struct tcp_mib, in_closed_data, "TcpExtInClosedData"),

@@ -53,6 +53,21 @@ static void test_passive_open_negotiates_linux_options(void **state)
 	assert_int_equal(tp->rcv_nxt, 1000001);
 }
 
+/* A SYN from port 0 (reserved, RFC 6335 6) is dropped and counted: no
+ * SYN-ACK to a port nobody listens on, no child (found by the fuzzer). */
+static void test_syn_from_port_zero_dropped(void **state)
+{
+	struct tp_opts o = tp_linux_syn_opts();
+	struct tp_peer p = tp_peer_make(0, LPORT, 1000000);
+	int lfd = tp_listen(LPORT, 16);
+
+	(void)state;
+	tp_inject(&p, TCPHDR_SYN, p.seq, 0, p.win, &o, NULL, 0);
+	tp_expect_none();
+	assert_int_equal(tcp_mib.in_port_zero, 1);
+	assert_int_equal(tp_sk(lfd)->syn_qlen, 0);
+}
+
 /* A peer without options: MSS 536 (RFC 9293 3.7.1), no scaling, no SACK, no
  * timestamps in either direction. */
 static void test_passive_open_without_options(void **state)
@@ -345,6 +360,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_window_scaling_both_ways, tp_setup, tp_teardown),
 		cmocka_unit_test_setup_teardown(test_simultaneous_open, tp_setup, tp_teardown),
 		cmocka_unit_test_setup_teardown(test_closed_listener_unhashed, tp_setup, tp_teardown),
+		cmocka_unit_test_setup_teardown(test_syn_from_port_zero_dropped, tp_setup, tp_teardown),
 		cmocka_unit_test_setup_teardown(test_syn_retransmission_backoff, tp_setup, tp_teardown),
 		cmocka_unit_test_setup_teardown(test_synack_retransmission, tp_setup, tp_teardown),
 	};
