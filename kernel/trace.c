@@ -445,7 +445,7 @@ bool trace_print(void)
 {
 	unsigned long flags = local_irq_save();
 	struct trace_summary s;
-	uint32_t n, mask;
+	uint32_t n, mask, lines = 0;
 
 	if (T.state != TRACE_DONE) {
 		local_irq_restore(flags);
@@ -469,6 +469,8 @@ bool trace_print(void)
 		print_event(e, fold ? nx : NULL);
 		if (fold)
 			i++;
+		if (++lines % TRACE_PRINT_BATCH == 0)
+			trace_print_pause();
 	}
 	trace_summarize(T.ring, n, mask, T.start, &s);
 	kprintf("trace: summary skbs=%u bytes=%llu copies=%u copy_bytes=%llu net_rx=%u net_tx=%u",

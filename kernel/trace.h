@@ -153,8 +153,13 @@ uint16_t trace_port(void);
 void trace_get_counts(struct trace_counts *out);
 
 /* Printing: claims a finished trace (DONE -> PRINTING), prints every event and
- * the summary, and goes back to OFF. False if there was nothing to claim. */
+ * the summary, and goes back to OFF. False if there was nothing to claim.
+ * Every TRACE_PRINT_BATCH lines it calls trace_print_pause (the printer
+ * thread yields there: a 1 MB send's thousands of lines take a minute at
+ * 115200 baud, and the services must not stop for it). */
+#define TRACE_PRINT_BATCH 32
 bool trace_print(void);
+void trace_print_pause(void);
 
 /* The numbers of the summary line, from a run of events (exclusive time per
  * context: the gap after an event belongs to the innermost open frame, and

@@ -24,6 +24,8 @@ uint64_t trace_clock(void) { return fake_tsc; }
 uint64_t tsc_to_ns(uint64_t cycles) { return cycles; }
 bool in_irq(void) { return fake_ctx == TRACE_CTX_HARDIRQ; }
 bool in_serving_softirq(void) { return fake_ctx == TRACE_CTX_SOFTIRQ; }
+static unsigned int print_pauses;
+void trace_print_pause(void) { print_pauses++; }
 void trace_notify_end(void) { ends_notified++; }
 
 static const int SOCK_A = 1, SOCK_B = 2;
@@ -336,6 +338,30 @@ static void test_printer_folds_leaves(void **state)
 	assert_non_null(strstr(printk_capture, "      0.001 | sys     |   skb_entail();"));
 }
 
+/* A long printout pauses (the printer thread yields) every
+ * TRACE_PRINT_BATCH lines. */
+static void test_printer_pauses_between_batches(void **state)
+{
+	static struct trace_event big[1024];
+	struct fake_skb skb = { 0 };
+	unsigned int lines = 0;
+
+	(void)state;
+	trace_setup(big, ARRAY_SIZE(big));
+	assert_int_equal(trace_arm(0), 0);
+	send_fn(&SOCK_A, 40000, 5001, &skb, 64, NULL);
+	for (int i = 0; i < 40; i++)
+		xmit_fn(&SOCK_A, &skb, false);
+	free_fn(&skb);
+	print_pauses = 0;
+	assert_true(trace_print());
+	for (const char *p = printk_capture; (p = strchr(p, '\n')) != NULL; p++)
+		lines++;
+	lines -= 3;				/* begin, column heads, summary */
+	assert_true(lines > 2 * TRACE_PRINT_BATCH);
+	assert_int_equal(print_pauses, lines / TRACE_PRINT_BATCH);
+}
+
 /* ---- the ring ------------------------------------------------------------------- */
 
 /* Full: later events are lost and counted, but never an exit whose entry is
@@ -464,6 +490,7 @@ int main(void)
 		cmocka_unit_test_setup(test_end_after_every_skb_freed, setup),
 		cmocka_unit_test_setup(test_copies_go_to_the_innermost_frame, setup),
 		cmocka_unit_test_setup(test_printer_folds_leaves, setup),
+		cmocka_unit_test_setup(test_printer_pauses_between_batches, setup),
 		cmocka_unit_test_setup(test_overflow_counted_and_balanced, setup),
 		cmocka_unit_test_setup(test_ring_wraps, setup),
 		cmocka_unit_test_setup(test_timeout_ends_a_trace, setup),
