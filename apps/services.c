@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <string.h>
 #include "apps/services.h"
+#include "apps/zc_note.h"
 #include "kernel/cpu.h"
 #include "kernel/ktimer.h"
 #include "kernel/printk.h"
@@ -261,26 +262,18 @@ static ssize_t source_send(struct tcp_svc *t, struct svc_client *c)
  * (POLLERR says some do); true if there were any. */
 static bool source_reap(struct svc_client *c)
 {
-	uint8_t control[CMSG_SPACE(sizeof(struct sock_extended_err) + sizeof(struct sockaddr_in))];
 	bool any = false;
 
 	for (int calls = 0; calls < SVC_IO_CALLS; calls++) {
-		struct msghdr msg = { .msg_control = control, .msg_controllen = sizeof(control) };
-		const struct cmsghdr *cm;
-		const struct sock_extended_err *ee;
+		uint32_t lo, n;
+		bool copied;
 
-		if (recvmsg(c->fd, &msg, MSG_ERRQUEUE) < 0)
+		if (!zc_read_note(c->fd, &lo, &n, &copied))
 			break;
 		any = true;
-		cm = CMSG_FIRSTHDR(&msg);
-		if (!cm || cm->cmsg_level != SOL_IP || cm->cmsg_type != IP_RECVERR)
-			continue;
-		ee = (const struct sock_extended_err *)CMSG_DATA(cm);
-		if (ee->ee_origin != SO_EE_ORIGIN_ZEROCOPY)
-			continue;
-		svc_stats[SVC_SOURCE].zc_done += (uint64_t)(ee->ee_data - ee->ee_info) + 1;
-		if (ee->ee_code & SO_EE_CODE_ZEROCOPY_COPIED)
-			svc_stats[SVC_SOURCE].zc_copied += (uint64_t)(ee->ee_data - ee->ee_info) + 1;
+		svc_stats[SVC_SOURCE].zc_done += n;
+		if (copied)
+			svc_stats[SVC_SOURCE].zc_copied += n;
 	}
 	return any;
 }

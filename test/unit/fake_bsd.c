@@ -210,6 +210,18 @@ ssize_t recv(int fd, void *buf, size_t len, int flags)
 	return (ssize_t)n;
 }
 
+/* The scripted sockets keep no error queue: no zero-copy completion is
+ * ever waiting. Data is read with recv here. */
+ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
+{
+	(void)msg;
+	if (!get(fd))
+		return set_err(EBADF);
+	if (!(flags & MSG_ERRQUEUE))
+		fail_msg("recvmsg without MSG_ERRQUEUE on fd %d", fd);
+	return set_err(EAGAIN);
+}
+
 ssize_t send(int fd, const void *buf, size_t len, int flags)
 {
 	struct fake_sock *s = get(fd);
